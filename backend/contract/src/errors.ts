@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Stable error codes: clients branch on these, never on messages. */
+export const ErrorCode = z.enum([
+  'validation_failed',
+  'invalid_cursor',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'store_unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorDetail = z.object({
+  /** Where the bad value is, dotted from the request part: `events.3.title`, `query.limit`. */
+  path: z.string(),
+  message: z.string(),
+});
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
+
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.array(ErrorDetail),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Turns zod issues into error details, prefixing each path with the request part it came from. */
+export function issuesToDetails(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix?: string,
+): ErrorDetail[] {
+  return issues.map((issue) => {
+    const parts = issue.path.map((p) => String(p));
+    if (prefix) parts.unshift(prefix);
+    return { path: parts.join('.'), message: issue.message };
+  });
+}

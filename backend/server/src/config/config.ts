@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+/** Server configuration: validated once at start; a wrong value stops the process with one line. */
+export const Config = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(4680),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  bootstrapAdminKey: z.string().min(24, 'must be at least 24 characters').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  bodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  /** How long shutdown waits for in-flight requests before closing anyway. */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).default(10_000),
+  /** PostgreSQL pool size per process. */
+  databasePoolMax: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type Config = z.infer<typeof Config>;
+
+const envNames: Record<keyof Config, string> = {
+  host: 'BALLAST_HOST',
+  port: 'BALLAST_PORT',
+  dataDir: 'BALLAST_DATA_DIR',
+  databaseUrl: 'BALLAST_DATABASE_URL',
+  bootstrapAdminKey: 'BALLAST_BOOTSTRAP_ADMIN_KEY',
+  logLevel: 'BALLAST_LOG_LEVEL',
+  bodyLimitBytes: 'BALLAST_BODY_LIMIT_BYTES',
+  shutdownTimeoutMs: 'BALLAST_SHUTDOWN_TIMEOUT_MS',
+  databasePoolMax: 'BALLAST_DATABASE_POOL_MAX',
+};
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads `ballast.config.yaml` (or the file named by BALLAST_CONFIG), then lets environment variables
+ * override it. Empty environment values count as unset.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const file = env.BALLAST_CONFIG ? resolve(cwd, env.BALLAST_CONFIG) : resolve(cwd, 'ballast.config.yaml');
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`config ${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (parsed !== null && parsed !== undefined) {
+      if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config ${file}: must be a mapping`);
+      fromFile = parsed as Record<string, unknown>;
+    }
+  } else if (env.BALLAST_CONFIG) {
+    throw new ConfigError(`config ${file}: file not found (BALLAST_CONFIG)`);
+  }
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const [key, name] of Object.entries(envNames)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') merged[key] = value;
+  }
+  const result = Config.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const where = key in envNames ? `${key} (${envNames[key as keyof Config]})` : key || 'config';
+    throw new ConfigError(`config ${where}: ${issue.message}`);
+  }
+  return result.data;
+}

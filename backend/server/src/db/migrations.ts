@@ -1,0 +1,95 @@
+import type { Knex } from 'knex';
+import type { Dialect } from './knex.js';
+
+interface Migration {
+  name: string;
+  up(knex: Knex, dialect: Dialect): Promise<void>;
+  down(knex: Knex, dialect: Dialect): Promise<void>;
+}
+
+/** Migrations live in code (the server is bundled), one list for both dialects. */
+const migrations: Migration[] = [
+  {
+    name: '001_foundation',
+    async up(knex, dialect) {
+      await knex.schema.createTable('tenants', (t) => {
+        t.string('id', 64).primary();
+        t.string('name', 128).notNullable();
+        t.bigInteger('created_at').notNullable();
+      });
+      await knex.schema.createTable('api_keys', (t) => {
+        t.string('id', 32).primary();
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('name', 128).notNullable();
+        t.string('role', 32).notNullable();
+        t.string('kind', 32).notNullable();
+        t.text('services').notNullable();
+        t.string('token_hash', 64).notNullable().unique();
+        t.string('prefix', 16).notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('expires_at').nullable();
+        t.bigInteger('revoked_at').nullable();
+        t.index(['tenant']);
+      });
+      await knex.schema.createTable('chain_heads', (t) => {
+        t.string('tenant', 64).primary().references('tenants.id');
+        t.bigInteger('seq').notNullable();
+        t.string('hash', 64).notNullable();
+      });
+      await knex.schema.createTable('events', (t) => {
+        t.bigIncrements('rid').primary();
+        t.string('id', 32).notNullable().unique();
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.bigInteger('seq').notNullable();
+        t.bigInteger('occurred_at').notNullable();
+        t.bigInteger('ended_at').nullable();
+        t.bigInteger('received_at').notNullable();
+        t.string('source', 32).notNullable();
+        t.string('kind', 32).notNullable();
+        t.string('status', 32).nullable();
+        t.string('severity', 16).notNullable();
+        t.string('service', 128).nullable();
+        t.string('environment', 128).nullable();
+        t.string('dedupe_key', 256).nullable();
+        t.string('hash', 64).notNullable();
+        t.string('prev_hash', 64).notNullable();
+        t.string('salt', 32).notNullable();
+        // The contract object as JSON text (not jsonb): returned byte for byte as stored.
+        t.text('doc').notNullable();
+        t.unique(['tenant', 'seq']);
+        t.unique(['tenant', 'dedupe_key']);
+        t.index(['tenant', 'occurred_at']);
+        t.index(['tenant', 'service', 'occurred_at']);
+      });
+      await knex.schema.createTable('event_tags', (t) => {
+        t.string('tenant', 64).notNullable();
+        t.bigInteger('seq').notNullable();
+        t.string('k', 64).notNullable();
+        t.string('v', 256).notNullable();
+        t.primary(['tenant', 'seq', 'k']);
+        t.index(['tenant', 'k', 'v']);
+      });
+      if (dialect === 'sqlite') {
+        // Contentless: the text lives in events.doc; the index only maps words to events.rid.
+        await knex.raw(
+          "CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', tokenize='unicode61 remove_diacritics 0')",
+        );
+      } else {
+        await knex.raw('ALTER TABLE events ADD COLUMN search tsvector NOT NULL');
+        await knex.raw('CREATE INDEX events_search_gin ON events USING GIN (search)');
+      }
+    },
+    async down(knex, dialect) {
+      if (dialect === 'sqlite') await knex.raw('DROP TABLE IF EXISTS events_fts');
+      for (const t of ['event_tags', 'events', 'chain_heads', 'api_keys', 'tenants']) await knex.schema.dropTableIfExists(t);
+    },
+  },
+];
+
+export function migrationSource(dialect: Dialect): Knex.MigrationSource<Migration> {
+  return {
+    getMigrations: async () => migrations,
+    getMigrationName: (m) => m.name,
+    getMigration: async (m) => ({ up: (k: Knex) => m.up(k, dialect), down: (k: Knex) => m.down(k, dialect) }),
+  };
+}

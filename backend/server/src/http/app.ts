@@ -1,0 +1,110 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import { buildOpenApi } from '@ballast/contract';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/knex.js';
+import { createAuthenticator } from '../auth/authenticate.js';
+import { keyService } from '../auth/keys.js';
+import { authRoutes } from '../auth/routes.js';
+import { createKnexEventStore } from '../events/knexEventStore.js';
+import { policyEventRecorder } from '../events/policyEvents.js';
+import { eventRoutes } from '../events/routes.js';
+import type { StoreClock } from '../events/store.js';
+import { tenantService } from '../tenants/tenants.js';
+import { bindRoutes } from './bindRoutes.js';
+import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
+import { createMetrics } from './metrics.js';
+import { VERSION } from '../version.js';
+
+export interface AppOptions {
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes'>;
+  db: Database;
+  clock?: StoreClock;
+}
+
+/** The whole HTTP surface, wired once: a newcomer reads this file to find where a route lives. */
+export async function buildApp({ config, db, clock }: AppOptions) {
+  const app: FastifyInstance = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: config.bodyLimitBytes,
+    return503OnClosing: true,
+  });
+  const metrics = createMetrics();
+  const store = createKnexEventStore(db, clock);
+  const recordPolicyEvent = policyEventRecorder(store);
+  const keys = keyService(db.knex, recordPolicyEvent);
+  const tenants = tenantService(db.knex, keys, recordPolicyEvent);
+  const authenticator = createAuthenticator(db.knex);
+
+  await app.register(helmet, { contentSecurityPolicy: false });
+  // JSON only: anything else on a body-carrying route is a 415, not a string the handler must guess at.
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((err, request, reply) => {
+    let apiError: ApiError;
+    const e = err as Error & { code?: string; statusCode?: number };
+    if (err instanceof ApiError) apiError = err;
+    else if (isStoreUnavailable(err)) {
+      request.log.warn({ err: e.message }, 'store unavailable');
+      apiError = storeUnavailable();
+    } else if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      apiError = new ApiError(413, 'payload_too_large', `the body is larger than ${config.bodyLimitBytes} bytes; send smaller batches`);
+    } else if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      apiError = new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
+    } else if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
+      apiError = new ApiError(400, 'validation_failed', 'the body is not valid JSON', [{ path: '', message: e.message }]);
+    } else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      apiError = new ApiError(e.statusCode, 'validation_failed', e.message);
+    } else {
+      request.log.error({ err }, 'unhandled error');
+      apiError = new ApiError(500, 'internal', 'an internal error occurred; it has been logged');
+    }
+    reply.code(apiError.status).headers(apiError.headers).send({ code: apiError.code, message: apiError.message, details: apiError.details });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  async function storeAnswers(): Promise<boolean> {
+    try {
+      await db.knex.raw('select 1').timeout(2000, { cancel: false });
+      metrics.storeUp.set(1);
+      return true;
+    } catch {
+      metrics.storeUp.set(0);
+      return false;
+    }
+  }
+
+  app.get('/health/live', async () => ({ status: 'ok' }));
+  app.get('/health/ready', async (_req, reply) => {
+    const up = await storeAnswers();
+    if (!up) reply.code(503).header('retry-after', '5');
+    return { status: up ? 'ready' : 'unavailable', store: up ? 'up' : 'down' };
+  });
+  app.get('/health', async (_req, reply) => {
+    const up = await storeAnswers();
+    if (!up) reply.code(503);
+    return { status: up ? 'ok' : 'degraded', version: VERSION, store: { dialect: db.dialect, up } };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  const openApi = buildOpenApi(VERSION);
+  app.get('/openapi.json', async () => openApi);
+
+  bindRoutes(app, authenticator, {
+    ...eventRoutes(store, metrics),
+    ...authRoutes(keys, tenants, authenticator),
+  });
+
+  return { app, tenants, metrics };
+}

@@ -1,0 +1,29 @@
+import client from 'prom-client';
+
+/** One registry per app instance, so several servers in one process (tests) never collide. */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'ballast_' });
+  return {
+    registry,
+    httpDuration: new client.Histogram({
+      name: 'ballast_http_request_duration_seconds',
+      help: 'HTTP request duration by route, method and status',
+      labelNames: ['route', 'method', 'status'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    eventsIngested: new client.Counter({
+      name: 'ballast_events_ingested_total',
+      help: 'Events taken by POST /v1/events, by result (created or duplicate)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    storeUp: new client.Gauge({
+      name: 'ballast_store_up',
+      help: '1 when the last readiness check reached the store',
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

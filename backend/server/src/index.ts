@@ -1,0 +1,3 @@
+export { loadConfig, Config, ConfigError } from './config/config.js';
+export { startServer, type RunningServer } from './server.js';
+export { main } from './main.js';

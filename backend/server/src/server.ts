@@ -1,0 +1,51 @@
+import type { Config } from './config/config.js';
+import { migrate, openDatabase } from './db/knex.js';
+import { buildApp } from './http/app.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store, migrates, creates the first admin key on an empty store, and listens.
+ * `close()` stops taking requests, lets in-flight ones (writes included) finish, then closes the store.
+ */
+export async function startServer(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<RunningServer> {
+  const db = openDatabase(config);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.knex.destroy();
+    throw new Error(`cannot prepare the store at ${db.location}: ${(err as Error).message}`);
+  }
+  const { app, tenants } = await buildApp({ config, db });
+  const boot = await tenants.bootstrap(config.bootstrapAdminKey);
+  if (boot.created && boot.secret) {
+    out('');
+    out('  Ballast created the first admin key. It is shown once; store it now:');
+    out(`    ${boot.secret}`);
+    out('');
+  } else if (boot.created) {
+    out('Ballast created the first admin key from BALLAST_BOOTSTRAP_ADMIN_KEY.');
+  }
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: address,
+    close() {
+      closing ??= (async () => {
+        const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownTimeoutMs);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(timer);
+          await db.knex.destroy();
+        }
+      })();
+      return closing;
+    },
+  };
+}
