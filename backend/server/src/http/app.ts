@@ -65,6 +65,16 @@ export async function buildApp({ config, db, clock }: AppOptions) {
     reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] });
   });
 
+  // A response finished after shutdown began tells the client to reconnect elsewhere, so its
+  // keep-alive connection does not hold the process open until the shutdown timeout.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
       { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },

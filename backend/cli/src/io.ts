@@ -1,0 +1,26 @@
+/** What a command may touch of the outside world, so tests can run the CLI in-process. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input, for `--file -`. */
+  readStdin(): Promise<string>;
+  /** The clock behind defaults such as `--occurred-at` and the demo day. */
+  now(): Date;
+}
+
+export const EXIT_OK = 0;
+/** The server refused, could not be reached, or answered unexpectedly. */
+export const EXIT_FAILED = 1;
+/** The command line (or a file it names) could not be used; nothing was sent. */
+export const EXIT_USAGE = 2;
+
+/** A problem with what the user typed or pointed at; reported without a request being made. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const println = (io: Io, line = ''): void => io.stdout(line + '\n');
+export const eprintln = (io: Io, line = ''): void => io.stderr(line + '\n');
+
+export const printJson = (io: Io, value: unknown): void => io.stdout(JSON.stringify(value, null, 2) + '\n');
