@@ -2,9 +2,7 @@ import type { z } from 'zod';
 import { ErrorBody, type ErrorDetail } from './errors.js';
 import { routes, type RouteDef, type RouteId, type Routes } from './routes.js';
 
-type Input<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType
-  ? z.input<R[K]>
-  : never;
+type Input<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType ? z.input<R[K]> : never;
 
 export type CallArgs<R extends RouteDef> = (R['params'] extends z.ZodType ? { params: Input<R, 'params'> } : object) &
   (R['query'] extends z.ZodType ? { query?: Input<R, 'query'> } : object) &
@@ -69,7 +67,8 @@ export function createClient(options: ClientOptions) {
     }
     if (!res.ok) {
       const parsed = ErrorBody.safeParse(json);
-      if (parsed.success) throw new BallastApiError(res.status, parsed.data.code, parsed.data.message, parsed.data.details);
+      if (parsed.success)
+        throw new BallastApiError(res.status, parsed.data.code, parsed.data.message, parsed.data.details);
       throw new BallastApiError(res.status, 'http_error', `HTTP ${res.status}: ${text.slice(0, 200)}`);
     }
     return json as CallResult<Routes[Id]>;

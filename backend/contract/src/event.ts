@@ -100,7 +100,11 @@ export type Correlation = z.infer<typeof Correlation>;
 
 const Tags = z
   .record(
-    z.string().min(1).max(EVENT_LIMITS.tagKeyChars).regex(/^[^:\s]+$/, 'tag keys hold no colon or space'),
+    z
+      .string()
+      .min(1)
+      .max(EVENT_LIMITS.tagKeyChars)
+      .regex(/^[^:\s]+$/, 'tag keys hold no colon or space'),
     z.string().max(EVENT_LIMITS.tagValueChars),
   )
   .refine((t) => Object.keys(t).length <= EVENT_LIMITS.tags, `at most ${EVENT_LIMITS.tags} tags`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import { EventIdParams, EventPage, SearchQuery } from './search.js';
 import { IngestBody, IngestResult } from './ingest.js';
 import { Event } from './event.js';

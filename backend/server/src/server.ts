@@ -1,6 +1,6 @@
 import type { Config } from './config/config.js';
 import { migrate, openDatabase } from './db/knex.js';
-import { buildApp } from './http/app.js';
+import { buildApp, createLogger } from './http/app.js';
 
 export interface RunningServer {
   url: string;
@@ -11,15 +11,19 @@ export interface RunningServer {
  * Opens the store, migrates, creates the first admin key on an empty store, and listens.
  * `close()` stops taking requests, lets in-flight ones (writes included) finish, then closes the store.
  */
-export async function startServer(config: Config, out: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<RunningServer> {
-  const db = openDatabase(config);
+export async function startServer(
+  config: Config,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config, logger);
   try {
     await migrate(db);
   } catch (err) {
     await db.knex.destroy();
     throw new Error(`cannot prepare the store at ${db.location}: ${(err as Error).message}`);
   }
-  const { app, tenants } = await buildApp({ config, db });
+  const { app, tenants } = await buildApp({ config, db, logger });
   const boot = await tenants.bootstrap(config.bootstrapAdminKey);
   if (boot.created && boot.secret) {
     out('');

@@ -11,11 +11,18 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
   });
   afterAll(async () => server?.close());
 
-  const ingest = (body: Parameters<TestServer['admin']['call']>[1] & object) => server.admin.call('ingestEvents', body as never);
+  const ingest = (body: Parameters<TestServer['admin']['call']>[1] & object) =>
+    server.admin.call('ingestEvents', body as never);
   const search = (query: Record<string, unknown>) => server.admin.call('searchEvents', { query: query as never });
 
   it('stores an event and returns it with server-owned fields', async () => {
-    const res = await server.admin.call('ingestEvents', { body: anEvent({ title: 'Deploy api-gateway 2.0', service: 'api-gateway', occurredAt: '2026-11-20T13:00:00+02:00' }) });
+    const res = await server.admin.call('ingestEvents', {
+      body: anEvent({
+        title: 'Deploy api-gateway 2.0',
+        service: 'api-gateway',
+        occurredAt: '2026-11-20T13:00:00+02:00',
+      }),
+    });
     expect(res.created).toBe(1);
     expect(res.results[0]!.status).toBe('created');
     const event = await server.admin.call('getEvent', { params: { id: res.results[0]!.id } });
@@ -38,10 +45,19 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
   });
 
   it('makes a retry with the same dedupeKey a no-op that says so', async () => {
-    const body = { events: [anEvent({ dedupeKey: 'deploy-77', service: 'dedupe-svc' }), anEvent({ dedupeKey: 'deploy-78', service: 'dedupe-svc' })] };
+    const body = {
+      events: [
+        anEvent({ dedupeKey: 'deploy-77', service: 'dedupe-svc' }),
+        anEvent({ dedupeKey: 'deploy-78', service: 'dedupe-svc' }),
+      ],
+    };
     const first = await server.admin.call('ingestEvents', { body });
     expect(first.created).toBe(2);
-    const res = await server.fetch('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await server.fetch('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     const second = (await res.json()) as typeof first;
     expect(second.created).toBe(0);
@@ -52,7 +68,14 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
   });
 
   it('stores one of two events that share a dedupeKey within a batch', async () => {
-    const res = await ingest({ body: { events: [anEvent({ dedupeKey: 'same', service: 'twin' }), anEvent({ dedupeKey: 'same', service: 'twin', title: 'other' })] } });
+    const res = await ingest({
+      body: {
+        events: [
+          anEvent({ dedupeKey: 'same', service: 'twin' }),
+          anEvent({ dedupeKey: 'same', service: 'twin', title: 'other' }),
+        ],
+      },
+    });
     expect(res.results.map((r) => r.status)).toEqual(['created', 'duplicate']);
     expect(res.results[1]!.id).toBe(res.results[0]!.id);
     expect((await search({ service: 'twin' })).events).toHaveLength(1);
@@ -61,7 +84,13 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
   it('refuses a whole batch when one event is bad, naming index and field, storing nothing', async () => {
     const before = await search({ service: 'atomic-svc' });
     const err = await ingest({
-      body: { events: [anEvent({ service: 'atomic-svc' }), anEvent({ service: 'atomic-svc' }), { ...anEvent({ service: 'atomic-svc' }), severity: 'loud' as never }] },
+      body: {
+        events: [
+          anEvent({ service: 'atomic-svc' }),
+          anEvent({ service: 'atomic-svc' }),
+          { ...anEvent({ service: 'atomic-svc' }), severity: 'loud' as never },
+        ],
+      },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BallastApiError);
     const apiErr = err as BallastApiError;
@@ -83,11 +112,60 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
   describe('search', () => {
     const base = Date.parse('2026-10-01T00:00:00Z');
     const fixture: EventInput[] = [
-      anEvent({ occurredAt: new Date(base).toISOString(), service: 'cart', environment: 'production', source: 'github', kind: 'deploy', status: 'succeeded', title: 'Deploy cart v3.1 to production', tags: { team: 'shop', region: 'eu-west-1' } }),
-      anEvent({ occurredAt: new Date(base + 60_000).toISOString(), service: 'cart', environment: 'staging', source: 'github', kind: 'deploy', status: 'failed', severity: 'warning', title: 'Deploy cart v3.2 to staging failed', tags: { team: 'shop', region: 'us-east-1' } }),
-      anEvent({ occurredAt: new Date(base + 120_000).toISOString(), service: 'ledger', environment: 'production', source: 'alertmanager', kind: 'alert', status: 'triggered', severity: 'critical', title: 'LedgerLatencyHigh firing', description: 'p99 above 2s on the **ledger** write path', tags: { team: 'money' } }),
-      anEvent({ occurredAt: new Date(base + 180_000).toISOString(), service: 'ledger', environment: 'production', source: 'sentry', kind: 'error', status: 'triggered', severity: 'high', title: 'TypeError: cannot read properties of undefined (reading “amount”)', tags: { team: 'money', release: 'ledger@9.0' } }),
-      anEvent({ occurredAt: new Date(base + 240_000).toISOString(), service: 'cart', environment: 'production', source: 'launchdarkly', kind: 'flag_change', status: 'disabled', title: 'Flag new-checkout-flow turned off', tags: { team: 'shop' } }),
+      anEvent({
+        occurredAt: new Date(base).toISOString(),
+        service: 'cart',
+        environment: 'production',
+        source: 'github',
+        kind: 'deploy',
+        status: 'succeeded',
+        title: 'Deploy cart v3.1 to production',
+        tags: { team: 'shop', region: 'eu-west-1' },
+      }),
+      anEvent({
+        occurredAt: new Date(base + 60_000).toISOString(),
+        service: 'cart',
+        environment: 'staging',
+        source: 'github',
+        kind: 'deploy',
+        status: 'failed',
+        severity: 'warning',
+        title: 'Deploy cart v3.2 to staging failed',
+        tags: { team: 'shop', region: 'us-east-1' },
+      }),
+      anEvent({
+        occurredAt: new Date(base + 120_000).toISOString(),
+        service: 'ledger',
+        environment: 'production',
+        source: 'alertmanager',
+        kind: 'alert',
+        status: 'triggered',
+        severity: 'critical',
+        title: 'LedgerLatencyHigh firing',
+        description: 'p99 above 2s on the **ledger** write path',
+        tags: { team: 'money' },
+      }),
+      anEvent({
+        occurredAt: new Date(base + 180_000).toISOString(),
+        service: 'ledger',
+        environment: 'production',
+        source: 'sentry',
+        kind: 'error',
+        status: 'triggered',
+        severity: 'high',
+        title: 'TypeError: cannot read properties of undefined (reading “amount”)',
+        tags: { team: 'money', release: 'ledger@9.0' },
+      }),
+      anEvent({
+        occurredAt: new Date(base + 240_000).toISOString(),
+        service: 'cart',
+        environment: 'production',
+        source: 'launchdarkly',
+        kind: 'flag_change',
+        status: 'disabled',
+        title: 'Flag new-checkout-flow turned off',
+        tags: { team: 'shop' },
+      }),
     ];
     const window = { from: new Date(base).toISOString(), to: new Date(base + 300_000).toISOString() };
     beforeAll(async () => {
@@ -125,14 +203,21 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
       expect(titles(await search({ ...window, q: 'deploy', environment: 'production' }))).toEqual([fixture[0]!.title]);
     });
     it('narrows by from and to', async () => {
-      const page = await search({ from: new Date(base + 60_000).toISOString(), to: new Date(base + 120_000).toISOString() });
+      const page = await search({
+        from: new Date(base + 60_000).toISOString(),
+        to: new Date(base + 120_000).toISOString(),
+      });
       expect(titles(page)).toEqual([fixture[2]!.title, fixture[1]!.title]);
     });
   });
 
   it('pages with a cursor pinned to a snapshot, stable while others insert', async () => {
     const svc = 'paging-svc';
-    await ingest({ body: { events: eventsAt(25, Date.parse('2026-09-01T00:00:00Z'), (i) => ({ service: svc, title: `page event ${i}` })) } });
+    await ingest({
+      body: {
+        events: eventsAt(25, Date.parse('2026-09-01T00:00:00Z'), (i) => ({ service: svc, title: `page event ${i}` })),
+      },
+    });
     const first = await search({ service: svc, limit: 10 });
     expect(first.events).toHaveLength(10);
     expect(first.nextCursor).toBeTruthy();
@@ -170,8 +255,14 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
   });
 
   it('round-trips events at every maximum size byte for byte', async () => {
-    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}-ключ`, `värde-${i}-${'ż'.repeat(200)}`]));
-    const links = Array.from({ length: 20 }, (_, i) => ({ rel: `r${i}`, url: `https://example.com/${i}?q=ü`, text: `link ${i} 🔗` }));
+    const tags = Object.fromEntries(
+      Array.from({ length: 50 }, (_, i) => [`k${i}-ключ`, `värde-${i}-${'ż'.repeat(200)}`]),
+    );
+    const links = Array.from({ length: 20 }, (_, i) => ({
+      rel: `r${i}`,
+      url: `https://example.com/${i}?q=ü`,
+      text: `link ${i} 🔗`,
+    }));
     // attributes: as close to 64 KB of JSON as fits, in multi-byte characters
     const attributes: Record<string, string> = {};
     for (let i = 0; Buffer.byteLength(JSON.stringify({ ...attributes, [`a${i}`]: 'Ω'.repeat(100) })) <= 65536; i++) {
@@ -179,10 +270,19 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
     }
     const description = '描'.repeat(Math.floor(16384 / 3));
     const title = '🚀'.repeat(256);
-    const input = anEvent({ title, description, tags, links, attributes, service: 'max-svc', sourceRefs: { repo: 'acme/checkout', 'sentry.project': '42' }, correlation: { commitSha: 'a'.repeat(40), release: 'checkout@1.4.2', traceId: 'f'.repeat(32) } });
+    const input = anEvent({
+      title,
+      description,
+      tags,
+      links,
+      attributes,
+      service: 'max-svc',
+      sourceRefs: { repo: 'acme/checkout', 'sentry.project': '42' },
+      correlation: { commitSha: 'a'.repeat(40), release: 'checkout@1.4.2', traceId: 'f'.repeat(32) },
+    });
     expect(Buffer.byteLength(JSON.stringify(attributes))).toBeGreaterThan(65_000);
     const res = await ingest({ body: input });
-    const raw = await (await server.fetch(`/v1/events/${res.results[0]!.id}`)).json() as Event;
+    const raw = (await (await server.fetch(`/v1/events/${res.results[0]!.id}`)).json()) as Event;
     expect(raw.title).toBe(title);
     expect(raw.description).toBe(description);
     expect(raw.tags).toEqual(tags);
@@ -203,9 +303,14 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
       [{ attributes: { big: 'x'.repeat(65536) } }, 'attributes'],
     ];
     for (const [override, path] of cases) {
-      const err = (await ingest({ body: anEvent({ service: 'limits', ...override }) }).catch((e: unknown) => e)) as BallastApiError;
+      const err = (await ingest({ body: anEvent({ service: 'limits', ...override }) }).catch(
+        (e: unknown) => e,
+      )) as BallastApiError;
       expect(err.status, path).toBe(400);
-      expect(err.details.map((d) => d.path), path).toContain(path);
+      expect(
+        err.details.map((d) => d.path),
+        path,
+      ).toContain(path);
     }
     expect((await search({ service: 'limits' })).events).toHaveLength(0);
   });
@@ -214,7 +319,9 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
     it("lets a second tenant's key see and change nothing of the first's", async () => {
       const created = await server.admin.call('createTenant', { body: { id: `acme-${dialect}`, name: 'Acme' } });
       const other = server.client(created.adminKey.secret);
-      const mine = await ingest({ body: anEvent({ service: 'secret-svc', title: 'default tenant only', dedupeKey: 'shared-key' }) });
+      const mine = await ingest({
+        body: anEvent({ service: 'secret-svc', title: 'default tenant only', dedupeKey: 'shared-key' }),
+      });
       const id = mine.results[0]!.id;
 
       expect((await other.call('searchEvents', { query: { q: 'default tenant only' } })).events).toHaveLength(0);
@@ -223,7 +330,9 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
       expect(notFound.status).toBe(404);
 
       // The same dedupeKey in another tenant is a different event, with its own chain and seq.
-      const theirs = await other.call('ingestEvents', { body: anEvent({ service: 'secret-svc', title: 'acme event', dedupeKey: 'shared-key' }) });
+      const theirs = await other.call('ingestEvents', {
+        body: anEvent({ service: 'secret-svc', title: 'acme event', dedupeKey: 'shared-key' }),
+      });
       expect(theirs.results[0]!.status).toBe('created');
       expect(theirs.results[0]!.id).not.toBe(id);
       const theirEvents = (await other.call('searchEvents', { query: {} })).events;
@@ -234,11 +343,15 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
       const theirKeys = await other.call('listKeys', {});
       expect(theirKeys.keys.every((k) => k.tenant === `acme-${dialect}`)).toBe(true);
       const ourKeys = await server.admin.call('listKeys', {});
-      const revoke = (await other.call('revokeKey', { params: { id: ourKeys.keys[0]!.id } }).catch((e: unknown) => e)) as BallastApiError;
+      const revoke = (await other
+        .call('revokeKey', { params: { id: ourKeys.keys[0]!.id } })
+        .catch((e: unknown) => e)) as BallastApiError;
       expect(revoke.status).toBe(404);
       expect((await server.admin.call('whoAmI', {})).key.revokedAt).toBeNull();
       // Only the default tenant's admins create tenants.
-      const nested = (await other.call('createTenant', { body: { id: 'nested', name: 'Nested' } }).catch((e: unknown) => e)) as BallastApiError;
+      const nested = (await other
+        .call('createTenant', { body: { id: 'nested', name: 'Nested' } })
+        .catch((e: unknown) => e)) as BallastApiError;
       expect(nested.status).toBe(403);
     });
   });

@@ -13,7 +13,11 @@ export function anEvent(overrides: Partial<EventInput> = {}): EventInput {
 }
 
 /** `n` events a minute apart, newest last. */
-export function eventsAt(n: number, start = Date.parse('2026-11-20T00:00:00Z'), over: (i: number) => Partial<EventInput> = () => ({})): EventInput[] {
+export function eventsAt(
+  n: number,
+  start = Date.parse('2026-11-20T00:00:00Z'),
+  over: (i: number) => Partial<EventInput> = () => ({}),
+): EventInput[] {
   return Array.from({ length: n }, (_, i) =>
     anEvent({ occurredAt: new Date(start + i * 60_000).toISOString(), title: `event ${i}`, ...over(i) }),
   );

@@ -1,6 +1,6 @@
 /** Every route over real HTTP: success and each refusal a client can meet. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BallastApiError, rolePermissions, routes, Role, type RouteId } from '@ballast/contract';
+import { type BallastApiError, rolePermissions, routes, Role, type RouteId } from '@ballast/contract';
 import { startTestServer, type TestServer } from './harness.js';
 import { anEvent } from './fixtures.js';
 
@@ -10,7 +10,11 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 describe('operational endpoints', () => {
   it('answers health, liveness and readiness without a key', async () => {
@@ -34,14 +38,19 @@ describe('operational endpoints', () => {
   });
 
   it('serves an OpenAPI 3.1 document with every route of the contract', async () => {
-    const doc = (await (await server.fetch('/openapi.json', { key: null })).json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
+    const doc = (await (await server.fetch('/openapi.json', { key: null })).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     for (const [id, def] of Object.entries(routes)) {
       const path = def.path.replace(/:([A-Za-z]+)/g, '{$1}');
       expect(doc.paths[path]?.[def.method.toLowerCase()]?.operationId, id).toBe(id);
     }
     const search = doc.paths['/v1/events']!.get as unknown as { parameters: { name: string }[] };
-    expect(search.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['q', 'service', 'tag', 'cursor', 'limit']));
+    expect(search.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['q', 'service', 'tag', 'cursor', 'limit']),
+    );
   });
 
   it('sets secure headers', async () => {
@@ -87,7 +96,9 @@ describe('authentication', () => {
   });
 
   it('refuses an expired key', async () => {
-    const made = await server.admin.call('createKey', { body: { name: 'soon', role: 'viewer', expiresAt: new Date(Date.now() + 1500).toISOString() } });
+    const made = await server.admin.call('createKey', {
+      body: { name: 'soon', role: 'viewer', expiresAt: new Date(Date.now() + 1500).toISOString() },
+    });
     const key = server.client(made.secret);
     await key.call('whoAmI', {});
     await new Promise((r) => setTimeout(r, 1600)); // waits for a real expiry time to pass, not for a result
@@ -101,14 +112,19 @@ describe('authentication', () => {
     const list = await server.admin.call('listKeys', {});
     const text = JSON.stringify(list);
     expect(text).not.toContain(made.secret);
-    expect(list.keys.find((k) => k.id === made.key.id)).toMatchObject({ name: 'listed', role: 'ci', permissions: ['events:read', 'gate:read', 'events:write'] });
+    expect(list.keys.find((k) => k.id === made.key.id)).toMatchObject({
+      name: 'listed',
+      role: 'ci',
+      permissions: ['events:read', 'gate:read', 'events:write'],
+    });
   });
 });
 
 describe('permissions', () => {
   const keys: Partial<Record<Role, string>> = {};
   beforeAll(async () => {
-    for (const role of Role.options) keys[role] = (await server.admin.call('createKey', { body: { name: `perm-${role}`, role } })).secret;
+    for (const role of Role.options)
+      keys[role] = (await server.admin.call('createKey', { body: { name: `perm-${role}`, role } })).secret;
   });
 
   const requests: Record<RouteId, { path: string; init?: RequestInit }> = {
@@ -141,17 +157,27 @@ describe('permissions', () => {
   }
 
   it('limits a scoped key to its services', async () => {
-    const made = await server.admin.call('createKey', { body: { name: 'pay-ci', role: 'ci', services: ['payments-*'] } });
+    const made = await server.admin.call('createKey', {
+      body: { name: 'pay-ci', role: 'ci', services: ['payments-*'] },
+    });
     const key = server.client(made.secret);
     const ok = await key.call('ingestEvents', { body: anEvent({ service: 'payments-api' }) });
     expect(ok.created).toBe(1);
-    const err = (await key.call('ingestEvents', { body: { events: [anEvent({ service: 'payments-api' }), anEvent({ service: 'checkout' })] } }).catch((e: unknown) => e)) as BallastApiError;
+    const err = (await key
+      .call('ingestEvents', {
+        body: { events: [anEvent({ service: 'payments-api' }), anEvent({ service: 'checkout' })] },
+      })
+      .catch((e: unknown) => e)) as BallastApiError;
     expect(err.status).toBe(403);
     expect(err.details[0]!.path).toBe('events.1.service');
-    const noService = (await key.call('ingestEvents', { body: anEvent({ service: undefined }) }).catch((e: unknown) => e)) as BallastApiError;
+    const noService = (await key
+      .call('ingestEvents', { body: anEvent({ service: undefined }) })
+      .catch((e: unknown) => e)) as BallastApiError;
     expect(noService.status).toBe(403);
     // Reading spans the tenant: "what changed upstream" crosses teams.
-    expect((await key.call('searchEvents', { query: { service: 'checkout' } })).events.length).toBeGreaterThanOrEqual(0);
+    expect((await key.call('searchEvents', { query: { service: 'checkout' } })).events.length).toBeGreaterThanOrEqual(
+      0,
+    );
   });
 });
 
@@ -173,7 +199,11 @@ describe('request validation', () => {
   });
 
   it('refuses a body that is not JSON, not an object, or missing', async () => {
-    const bad = await server.fetch('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"kind":' });
+    const bad = await server.fetch('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"kind":',
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'validation_failed', message: 'the body is not valid JSON' });
     const arr = await server.fetch('/v1/events', json([anEvent()]));
@@ -184,14 +214,21 @@ describe('request validation', () => {
   });
 
   it('refuses more than 1,000 events in one batch', async () => {
-    const events = Array.from({ length: 1001 }, () => ({ occurredAt: '2026-11-20T00:00:00Z', kind: 'deploy', title: 'x' }));
+    const events = Array.from({ length: 1001 }, () => ({
+      occurredAt: '2026-11-20T00:00:00Z',
+      kind: 'deploy',
+      title: 'x',
+    }));
     const res = await server.fetch('/v1/events', json({ events }));
     expect(res.status).toBe(400);
     expect(((await res.json()) as { details: { path: string }[] }).details[0]!.path).toBe('events');
   });
 
   it('answers 413 for a body over the limit, storing nothing', async () => {
-    const res = await server.fetch('/v1/events', json(anEvent({ service: 'too-big', description: 'x'.repeat(300 * 1024) })));
+    const res = await server.fetch(
+      '/v1/events',
+      json(anEvent({ service: 'too-big', description: 'x'.repeat(300 * 1024) })),
+    );
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
     expect((await server.admin.call('searchEvents', { query: { service: 'too-big' } })).events).toHaveLength(0);
@@ -199,25 +236,37 @@ describe('request validation', () => {
 
   it('answers 415 for a body that is not JSON by media type', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-      const res = await server.fetch('/v1/events', { method: 'POST', headers: { 'content-type': type }, body: 'kind=deploy' });
+      const res = await server.fetch('/v1/events', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: 'kind=deploy',
+      });
       expect(res.status, type).toBe(415);
       expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' });
     }
   });
 
   it('refuses a key with both expiry forms, or an expiry in the past', async () => {
-    const both = (await server.admin.call('createKey', { body: { name: 'x', role: 'viewer', expiresAt: '2030-01-01T00:00:00Z', expiresInDays: 3 } }).catch((e: unknown) => e)) as BallastApiError;
+    const both = (await server.admin
+      .call('createKey', { body: { name: 'x', role: 'viewer', expiresAt: '2030-01-01T00:00:00Z', expiresInDays: 3 } })
+      .catch((e: unknown) => e)) as BallastApiError;
     expect(both.status).toBe(400);
     expect(both.details[0]!.path).toBe('expiresInDays');
-    const past = (await server.admin.call('createKey', { body: { name: 'x', role: 'viewer', expiresAt: '2020-01-01T00:00:00Z' } }).catch((e: unknown) => e)) as BallastApiError;
+    const past = (await server.admin
+      .call('createKey', { body: { name: 'x', role: 'viewer', expiresAt: '2020-01-01T00:00:00Z' } })
+      .catch((e: unknown) => e)) as BallastApiError;
     expect(past.details[0]!.path).toBe('expiresAt');
-    const role = (await server.admin.call('createKey', { body: { name: 'x', role: 'root' as never } }).catch((e: unknown) => e)) as BallastApiError;
+    const role = (await server.admin
+      .call('createKey', { body: { name: 'x', role: 'root' as never } })
+      .catch((e: unknown) => e)) as BallastApiError;
     expect(role.details[0]!.path).toBe('role');
   });
 
   it('refuses a duplicate tenant id with 409', async () => {
     await server.admin.call('createTenant', { body: { id: 'dup-org', name: 'Dup' } });
-    const err = (await server.admin.call('createTenant', { body: { id: 'dup-org', name: 'Dup' } }).catch((e: unknown) => e)) as BallastApiError;
+    const err = (await server.admin
+      .call('createTenant', { body: { id: 'dup-org', name: 'Dup' } })
+      .catch((e: unknown) => e)) as BallastApiError;
     expect(err.status).toBe(409);
     expect(err.details[0]!.path).toBe('id');
   });

@@ -10,7 +10,13 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
     const store = await createTestStore(dialect);
     const config = testConfig(store);
     const server = await startServer(config, () => {});
-    const body = JSON.stringify({ events: eventsAt(1000, undefined, (i) => ({ service: 'shutdown', description: 'x'.repeat(2000), dedupeKey: `s${i}` })) });
+    const body = JSON.stringify({
+      events: eventsAt(1000, undefined, (i) => ({
+        service: 'shutdown',
+        description: 'x'.repeat(2000),
+        dedupeKey: `s${i}`,
+      })),
+    });
     const inFlight = fetch(`${server.url}/v1/events`, {
       method: 'POST',
       headers: { authorization: `Bearer ${config.bootstrapAdminKey}`, 'content-type': 'application/json' },
@@ -27,7 +33,11 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
 
     const knex =
       dialect === 'sqlite'
-        ? knexFactory({ client: 'better-sqlite3', connection: { filename: `${store.dataDir}/ballast.sqlite` }, useNullAsDefault: true })
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: `${store.dataDir}/ballast.sqlite` },
+            useNullAsDefault: true,
+          })
         : knexFactory({ client: 'pg', connection: store.databaseUrl });
     const row = await knex('events').where({ service: 'shutdown' }).count({ n: '*' }).first();
     expect(Number(row!.n)).toBe(1000);

@@ -28,7 +28,11 @@ describe('store outage on postgres', () => {
   });
 
   const post = (body: unknown) =>
-    fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('answers 503 with Retry-After while the store is down, and recovers without a restart', async () => {
     const before = await post(anEvent({ service: 'outage', title: 'before', dedupeKey: 'before' }));
@@ -58,6 +62,8 @@ describe('store outage on postgres', () => {
     const client = createClient({ baseUrl: server.url, apiKey: key });
     const page = await client.call('searchEvents', { query: { service: 'outage' } });
     expect(page.events.map((e) => e.title).sort()).toEqual(['before', 'during']);
-    expect(page.events.map((e) => e.seq).sort((a, b) => a - b)).toEqual([page.events[1]!.seq, page.events[1]!.seq + 1].sort((a, b) => a - b));
+    expect(page.events.map((e) => e.seq).sort((a, b) => a - b)).toEqual(
+      [page.events[1]!.seq, page.events[1]!.seq + 1].sort((a, b) => a - b),
+    );
   });
 });

@@ -63,6 +63,10 @@ export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 export function requirePermission(auth: AuthContext, permission: Permission | null): void {
   if (permission && !auth.permissions.has(permission)) {
-    throw new ApiError(403, 'forbidden', `key "${auth.key.name}" (role ${auth.key.role}) lacks the permission ${permission}`);
+    throw new ApiError(
+      403,
+      'forbidden',
+      `key "${auth.key.name}" (role ${auth.key.role}) lacks the permission ${permission}`,
+    );
   }
 }

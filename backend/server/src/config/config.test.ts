@@ -15,7 +15,10 @@ describe('loadConfig', () => {
 
   it('reads ballast.config.yaml and lets the environment override it', () => {
     const cwd = dir();
-    writeFileSync(join(cwd, 'ballast.config.yaml'), 'port: 5000\nlogLevel: debug\ndatabaseUrl: postgres://db/ballast\n');
+    writeFileSync(
+      join(cwd, 'ballast.config.yaml'),
+      'port: 5000\nlogLevel: debug\ndatabaseUrl: postgres://db/ballast\n',
+    );
     const c = loadConfig({ BALLAST_PORT: '6000' }, cwd);
     expect(c.port).toBe(6000);
     expect(c.logLevel).toBe('debug');
@@ -33,7 +36,10 @@ describe('loadConfig', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ BALLAST_PORT: 'eighty' }, /^config port \(BALLAST_PORT\): /],
       [{ BALLAST_DATABASE_URL: 'mysql://x' }, /^config databaseUrl \(BALLAST_DATABASE_URL\): must be a postgres/],
-      [{ BALLAST_BOOTSTRAP_ADMIN_KEY: 'short' }, /^config bootstrapAdminKey \(BALLAST_BOOTSTRAP_ADMIN_KEY\): must be at least 24/],
+      [
+        { BALLAST_BOOTSTRAP_ADMIN_KEY: 'short' },
+        /^config bootstrapAdminKey \(BALLAST_BOOTSTRAP_ADMIN_KEY\): must be at least 24/,
+      ],
       [{ BALLAST_LOG_LEVEL: 'loud' }, /^config logLevel \(BALLAST_LOG_LEVEL\)/],
     ];
     for (const [env, message] of cases) {

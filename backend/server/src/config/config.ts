@@ -55,7 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       throw new ConfigError(`config ${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
     }
     if (parsed !== null && parsed !== undefined) {
-      if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config ${file}: must be a mapping`);
+      if (typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new ConfigError(`config ${file}: must be a mapping`);
       fromFile = parsed as Record<string, unknown>;
     }
   } else if (env.BALLAST_CONFIG) {

@@ -14,13 +14,34 @@ export interface Database {
 }
 
 /** Opens the configured store: PostgreSQL when a URL is given, else SQLite under the data dir. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax'>): Database {
+/** Where knex's own warnings go (connection errors, pool notices); the server passes its logger. */
+export interface DbLog {
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+const silentLog: DbLog = { warn: () => {}, error: () => {} };
+
+function knexLog(log: DbLog) {
+  const text = (m: unknown) => (m instanceof Error ? m.message : String(m));
+  return {
+    warn: (m: unknown) => log.warn(`store: ${text(m)}`),
+    error: (m: unknown) => log.error(`store: ${text(m)}`),
+    deprecate: (m: unknown) => log.warn(`store: ${text(m)}`),
+    debug: () => {},
+  };
+}
+
+export function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolMax'>,
+  log: DbLog = silentLog,
+): Database {
   if (config.databaseUrl) {
     const knex = knexFactory({
       client: 'pg',
       connection: config.databaseUrl,
       pool: { min: 0, max: config.databasePoolMax },
       acquireConnectionTimeout: 5000,
+      log: knexLog(log),
     });
     const url = new URL(config.databaseUrl);
     return { knex, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}` };
@@ -32,6 +53,7 @@ export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'd
     client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
+    log: knexLog(log),
     // One connection: SQLite serialises writers anyway, and one handle keeps transactions simple.
     pool: {
       min: 1,

@@ -81,7 +81,8 @@ const migrations: Migration[] = [
     },
     async down(knex, dialect) {
       if (dialect === 'sqlite') await knex.raw('DROP TABLE IF EXISTS events_fts');
-      for (const t of ['event_tags', 'events', 'chain_heads', 'api_keys', 'tenants']) await knex.schema.dropTableIfExists(t);
+      for (const t of ['event_tags', 'events', 'chain_heads', 'api_keys', 'tenants'])
+        await knex.schema.dropTableIfExists(t);
     },
   },
 ];

@@ -19,8 +19,25 @@ function fixedClock(): StoreClock {
 
 const actor: Actor = { type: 'key', id: 'key_fixed', name: 'fixed', verified: true };
 const batch = [
-  { occurredAt: '2026-11-20T09:59:59.5+01:00', kind: 'deploy', title: 'Déploiement «checkout» 🚀', service: 'checkout', tags: { b: '2', a: '1' }, attributes: { z: 1.5, a: [true, null, 'x'], email: 'bob@example.com' }, personalAttributes: ['email'] },
-  { occurredAt: '2026-11-20T10:00:00Z', endedAt: '2026-11-20T10:30:00Z', kind: 'incident', status: 'resolved', title: 'Checkout errors', actor: { type: 'user', id: 'u1', name: 'Ann Lee', email: 'ann@example.com' }, correlation: { incidentId: 'INC-9' }, attributes: { n: 1e21, small: 0.000001 } },
+  {
+    occurredAt: '2026-11-20T09:59:59.5+01:00',
+    kind: 'deploy',
+    title: 'Déploiement «checkout» 🚀',
+    service: 'checkout',
+    tags: { b: '2', a: '1' },
+    attributes: { z: 1.5, a: [true, null, 'x'], email: 'bob@example.com' },
+    personalAttributes: ['email'],
+  },
+  {
+    occurredAt: '2026-11-20T10:00:00Z',
+    endedAt: '2026-11-20T10:30:00Z',
+    kind: 'incident',
+    status: 'resolved',
+    title: 'Checkout errors',
+    actor: { type: 'user', id: 'u1', name: 'Ann Lee', email: 'ann@example.com' },
+    correlation: { incidentId: 'INC-9' },
+    attributes: { n: 1e21, small: 0.000001 },
+  },
 ].map((e) => EventInput.parse(e));
 
 describe('hash chain', () => {

@@ -4,7 +4,11 @@ import type { Event } from '@ballast/contract';
  * Text is cut into words (letters and digits) before either dialect sees it, both when indexing and
  * when querying: SQLite and PostgreSQL then agree on what matches (no stemming, no host or email tokens).
  */
-export const words = (text: string): string[] => text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+export const words = (text: string): string[] =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu) ?? [];
 
 export const queryTerms = (q: string): string[] => words(q).slice(0, 16);
 
@@ -15,7 +19,9 @@ export const sqliteMatch = (terms: string[]): string => terms.map((t) => `"${t}"
 export const postgresTsQuery = (terms: string[]): string => terms.map((t) => `'${t}':*`).join(' & ');
 
 /** The text an event is found by. */
-export function searchText(e: Pick<Event, 'title' | 'description' | 'service' | 'environment' | 'source' | 'kind' | 'status' | 'tags'>): string {
+export function searchText(
+  e: Pick<Event, 'title' | 'description' | 'service' | 'environment' | 'source' | 'kind' | 'status' | 'tags'>,
+): string {
   const text = [e.title, e.description, e.service, e.environment, e.source, e.kind, e.status, ...Object.values(e.tags)]
     .filter(Boolean)
     .join(' ');

@@ -27,7 +27,15 @@ interface Prepared {
 }
 
 /** Builds the stored event: server-owned fields, the claimed actor marked unverified. */
-function toEvent(input: ParsedEventInput, tenant: string, seq: number, id: string, receivedAt: number, keyActor: Actor, prevHash: string): Omit<Event, 'hash'> {
+function toEvent(
+  input: ParsedEventInput,
+  tenant: string,
+  seq: number,
+  id: string,
+  receivedAt: number,
+  keyActor: Actor,
+  prevHash: string,
+): Omit<Event, 'hash'> {
   const actor: Actor = input.actor ? { ...input.actor, verified: false } : keyActor;
   const e: Omit<Event, 'hash'> = {
     id,
@@ -57,30 +65,52 @@ function toEvent(input: ParsedEventInput, tenant: string, seq: number, id: strin
   return e;
 }
 
-export function createKnexEventStore(db: Database, clock: StoreClock = systemClock()): EventStore & {
-  appendInTransaction(trx: Knex.Transaction, tenant: string, events: ParsedEventInput[], actor: Actor): Promise<IngestResult>;
+export function createKnexEventStore(
+  db: Database,
+  clock: StoreClock = systemClock(),
+): EventStore & {
+  appendInTransaction(
+    trx: Knex.Transaction,
+    tenant: string,
+    events: ParsedEventInput[],
+    actor: Actor,
+  ): Promise<IngestResult>;
 } {
   const { knex, dialect } = db;
 
   /** Takes the tenant's chain-head lock once for the whole batch. */
   async function lockHead(trx: Knex.Transaction, tenant: string): Promise<{ seq: number; hash: string }> {
     if (dialect === 'postgres') {
-      await trx.raw('INSERT INTO chain_heads (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant) DO NOTHING', [tenant, GENESIS_HASH]);
+      await trx.raw('INSERT INTO chain_heads (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant) DO NOTHING', [
+        tenant,
+        GENESIS_HASH,
+      ]);
       const row = await trx('chain_heads').where({ tenant }).forUpdate().first('seq', 'hash');
       return { seq: toNumber(row.seq), hash: row.hash };
     }
     // SQLite has one writer at a time; the transaction is the lock.
-    await trx.raw('INSERT INTO chain_heads (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant) DO NOTHING', [tenant, GENESIS_HASH]);
+    await trx.raw('INSERT INTO chain_heads (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant) DO NOTHING', [
+      tenant,
+      GENESIS_HASH,
+    ]);
     const row = await trx('chain_heads').where({ tenant }).first('seq', 'hash');
     return { seq: toNumber(row.seq), hash: row.hash };
   }
 
-  async function appendInTransaction(trx: Knex.Transaction, tenant: string, inputs: ParsedEventInput[], keyActor: Actor): Promise<IngestResult> {
+  async function appendInTransaction(
+    trx: Knex.Transaction,
+    tenant: string,
+    inputs: ParsedEventInput[],
+    keyActor: Actor,
+  ): Promise<IngestResult> {
     const head = await lockHead(trx, tenant);
     const keys = [...new Set(inputs.map((e) => e.dedupeKey).filter((k): k is string => k !== undefined))];
     const known = new Map<string, { id: string; seq: number }>();
     for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const rows = await trx('events').where({ tenant }).whereIn('dedupe_key', keys.slice(i, i + INSERT_CHUNK)).select('dedupe_key', 'id', 'seq');
+      const rows = await trx('events')
+        .where({ tenant })
+        .whereIn('dedupe_key', keys.slice(i, i + INSERT_CHUNK))
+        .select('dedupe_key', 'id', 'seq');
       for (const r of rows) known.set(r.dedupe_key, { id: r.id, seq: toNumber(r.seq) });
     }
 
@@ -133,7 +163,9 @@ export function createKnexEventStore(db: Database, clock: StoreClock = systemClo
         const fts = inserted.map((r, j) => ({ rowid: toNumber(r.rid), body: chunk[j]!.searchText }));
         await trx('events_fts').insert(fts);
       }
-      const tags = chunk.flatMap(({ event: e }) => Object.entries(e.tags).map(([k, v]) => ({ tenant, seq: e.seq, k, v })));
+      const tags = chunk.flatMap(({ event: e }) =>
+        Object.entries(e.tags).map(([k, v]) => ({ tenant, seq: e.seq, k, v })),
+      );
       for (let t = 0; t < tags.length; t += 1000) await trx('event_tags').insert(tags.slice(t, t + 1000));
     }
 
@@ -154,7 +186,10 @@ export function createKnexEventStore(db: Database, clock: StoreClock = systemClo
 
       async search(query: SearchQuery): Promise<EventPage> {
         const cursor = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
-        if (cursor === null) throw new ApiError(400, 'invalid_cursor', 'the cursor is not one this server issued', [{ path: 'query.cursor', message: 'unknown cursor' }]);
+        if (cursor === null)
+          throw new ApiError(400, 'invalid_cursor', 'the cursor is not one this server issued', [
+            { path: 'query.cursor', message: 'unknown cursor' },
+          ]);
         const snapshot = cursor
           ? cursor.snapshot
           : toNumber((await knex('chain_heads').where({ tenant }).first('seq'))?.seq ?? 0);
@@ -170,21 +205,38 @@ export function createKnexEventStore(db: Database, clock: StoreClock = systemClo
         if (query.to) qb.where('e.occurred_at', '<=', Date.parse(query.to));
         for (const tag of query.tag ?? []) {
           qb.whereExists(
-            knex('event_tags as t').select(knex.raw('1')).whereRaw('t.tenant = e.tenant and t.seq = e.seq').andWhere({ 't.k': tag.key, 't.v': tag.value }),
+            knex('event_tags as t')
+              .select(knex.raw('1'))
+              .whereRaw('t.tenant = e.tenant and t.seq = e.seq')
+              .andWhere({ 't.k': tag.key, 't.v': tag.value }),
           );
         }
         const terms = query.q ? queryTerms(query.q) : [];
         if (terms.length > 0) {
-          if (dialect === 'sqlite') qb.whereRaw('e.rid in (select rowid from events_fts where events_fts match ?)', [sqliteMatch(terms)]);
+          if (dialect === 'sqlite')
+            qb.whereRaw('e.rid in (select rowid from events_fts where events_fts match ?)', [sqliteMatch(terms)]);
           else qb.whereRaw("e.search @@ to_tsquery('simple', ?)", [postgresTsQuery(terms)]);
         }
         if (cursor) {
-          qb.where((w) => w.where('e.occurred_at', '<', cursor.occurredAt).orWhere((x) => x.where('e.occurred_at', '=', cursor.occurredAt).andWhere('e.seq', '<', cursor.seq)));
+          qb.where((w) =>
+            w
+              .where('e.occurred_at', '<', cursor.occurredAt)
+              .orWhere((x) => x.where('e.occurred_at', '=', cursor.occurredAt).andWhere('e.seq', '<', cursor.seq)),
+          );
         }
-        const rows = await qb.orderBy([{ column: 'e.occurred_at', order: 'desc' }, { column: 'e.seq', order: 'desc' }]).limit(query.limit + 1).select('e.doc', 'e.occurred_at', 'e.seq');
+        const rows = await qb
+          .orderBy([
+            { column: 'e.occurred_at', order: 'desc' },
+            { column: 'e.seq', order: 'desc' },
+          ])
+          .limit(query.limit + 1)
+          .select('e.doc', 'e.occurred_at', 'e.seq');
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
-        const nextCursor = rows.length > query.limit && last ? encodeCursor({ snapshot, occurredAt: toNumber(last.occurred_at), seq: toNumber(last.seq) }) : null;
+        const nextCursor =
+          rows.length > query.limit && last
+            ? encodeCursor({ snapshot, occurredAt: toNumber(last.occurred_at), seq: toNumber(last.seq) })
+            : null;
         return { events: page.map((r) => JSON.parse(r.doc) as Event), nextCursor, snapshotSeq: snapshot };
       },
     };

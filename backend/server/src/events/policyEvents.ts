@@ -2,12 +2,24 @@ import type { Knex } from 'knex';
 import { EventInput, type Actor } from '@ballast/contract';
 
 type Appender = {
-  appendInTransaction(trx: Knex.Transaction, tenant: string, events: ReturnType<typeof EventInput.parse>[], actor: Actor): Promise<unknown>;
+  appendInTransaction(
+    trx: Knex.Transaction,
+    tenant: string,
+    events: ReturnType<typeof EventInput.parse>[],
+    actor: Actor,
+  ): Promise<unknown>;
 };
 
 /** Control-plane changes (keys, tenants) become `policy` events in the same transaction as the change. */
 export function policyEventRecorder(store: Appender, now: () => number = Date.now) {
-  return async (trx: Knex.Transaction, tenant: string, title: string, status: string, attributes: Record<string, unknown>, actor: Actor) => {
+  return async (
+    trx: Knex.Transaction,
+    tenant: string,
+    title: string,
+    status: string,
+    attributes: Record<string, unknown>,
+    actor: Actor,
+  ) => {
     const event = EventInput.parse({
       occurredAt: new Date(now()).toISOString(),
       source: 'policy',

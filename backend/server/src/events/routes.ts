@@ -4,12 +4,16 @@ import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EventStore } from './store.js';
 
-export function eventRoutes(store: EventStore, metrics: Metrics): Pick<RouteHandlers, 'ingestEvents' | 'searchEvents' | 'getEvent'> {
+export function eventRoutes(
+  store: EventStore,
+  metrics: Metrics,
+): Pick<RouteHandlers, 'ingestEvents' | 'searchEvents' | 'getEvent'> {
   return {
     ingestEvents: {
       parseBody(raw) {
         const parsed = parseIngestBody(raw);
-        if (!parsed.ok) throw new ApiError(400, 'validation_failed', 'the batch was refused whole; see details', parsed.details);
+        if (!parsed.ok)
+          throw new ApiError(400, 'validation_failed', 'the batch was refused whole; see details', parsed.details);
         return { events: parsed.events } as never;
       },
       async handle({ auth, body, reply }) {
@@ -17,9 +21,17 @@ export function eventRoutes(store: EventStore, metrics: Metrics): Pick<RouteHand
         const outOfScope = events.findIndex((e) => !auth.inScope(e.service));
         if (outOfScope >= 0) {
           const service = events[outOfScope]!.service;
-          throw new ApiError(403, 'forbidden', `key "${auth.key.name}" may not write events for ${service ? `service ${service}` : 'no service (tenant-wide)'}`, [
-            { path: `events.${outOfScope}.service`, message: `outside the key's services: ${auth.key.services.join(', ')}` },
-          ]);
+          throw new ApiError(
+            403,
+            'forbidden',
+            `key "${auth.key.name}" may not write events for ${service ? `service ${service}` : 'no service (tenant-wide)'}`,
+            [
+              {
+                path: `events.${outOfScope}.service`,
+                message: `outside the key's services: ${auth.key.services.join(', ')}`,
+              },
+            ],
+          );
         }
         const result = await store.forTenant(auth.tenant).append(events, auth.actor);
         metrics.eventsIngested.inc({ result: 'created' }, result.created);
@@ -35,7 +47,8 @@ export function eventRoutes(store: EventStore, metrics: Metrics): Pick<RouteHand
     getEvent: {
       async handle({ auth, params }) {
         const event = await store.forTenant(auth.tenant).get(params.id);
-        if (!event) throw new ApiError(404, 'not_found', `no event ${params.id}`, [{ path: 'params.id', message: 'not found' }]);
+        if (!event)
+          throw new ApiError(404, 'not_found', `no event ${params.id}`, [{ path: 'params.id', message: 'not found' }]);
         return event;
       },
     },

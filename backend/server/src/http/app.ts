@@ -1,4 +1,5 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
 import helmet from '@fastify/helmet';
 import { buildOpenApi } from '@ballast/contract';
 import type { Config } from '../config/config.js';
@@ -18,14 +19,17 @@ import { VERSION } from '../version.js';
 
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes'>;
+  logger?: Logger;
   db: Database;
   clock?: StoreClock;
 }
 
+export const createLogger = (level: string): Logger => pino({ level, redact: ['req.headers.authorization'] });
+
 /** The whole HTTP surface, wired once: a newcomer reads this file to find where a route lives. */
-export async function buildApp({ config, db, clock }: AppOptions) {
+export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const app: FastifyInstance = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    loggerInstance: (logger ?? createLogger(config.logLevel)) as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     return503OnClosing: true,
   });
@@ -48,21 +52,36 @@ export async function buildApp({ config, db, clock }: AppOptions) {
       request.log.warn({ err: e.message }, 'store unavailable');
       apiError = storeUnavailable();
     } else if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      apiError = new ApiError(413, 'payload_too_large', `the body is larger than ${config.bodyLimitBytes} bytes; send smaller batches`);
+      apiError = new ApiError(
+        413,
+        'payload_too_large',
+        `the body is larger than ${config.bodyLimitBytes} bytes; send smaller batches`,
+      );
     } else if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       apiError = new ApiError(415, 'unsupported_media_type', 'send the body as application/json');
-    } else if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
-      apiError = new ApiError(400, 'validation_failed', 'the body is not valid JSON', [{ path: '', message: e.message }]);
+    } else if (
+      e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      err instanceof SyntaxError
+    ) {
+      apiError = new ApiError(400, 'validation_failed', 'the body is not valid JSON', [
+        { path: '', message: e.message },
+      ]);
     } else if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       apiError = new ApiError(e.statusCode, 'validation_failed', e.message);
     } else {
       request.log.error({ err }, 'unhandled error');
       apiError = new ApiError(500, 'internal', 'an internal error occurred; it has been logged');
     }
-    reply.code(apiError.status).headers(apiError.headers).send({ code: apiError.code, message: apiError.message, details: apiError.details });
+    reply
+      .code(apiError.status)
+      .headers(apiError.headers)
+      .send({ code: apiError.code, message: apiError.message, details: apiError.details });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] });
+    reply
+      .code(404)
+      .send({ code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] });
   });
 
   // A response finished after shutdown began tells the client to reconnect elsewhere, so its

@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { requirePermission, type AuthContext, type Authenticator } from '../auth/authenticate.js';
 import { ApiError } from './errors.js';
 
-type Parsed<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType ? z.output<R[K]> : undefined;
+type Parsed<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType
+  ? z.output<R[K]>
+  : undefined;
 
 export interface RouteContext<R extends RouteDef> {
   auth: AuthContext;
@@ -27,7 +29,12 @@ function parsePart(schema: z.ZodType | undefined, raw: unknown, prefix: string |
   if (!schema) return undefined;
   const result = schema.safeParse(raw ?? {});
   if (!result.success) {
-    throw new ApiError(400, 'validation_failed', 'the request is not valid; see details', issuesToDetails(result.error.issues, prefix));
+    throw new ApiError(
+      400,
+      'validation_failed',
+      'the request is not valid; see details',
+      issuesToDetails(result.error.issues, prefix),
+    );
   }
   return result.data;
 }
@@ -48,7 +55,9 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
         let body: unknown;
         if (def.body) {
           if (request.body === undefined || request.body === null) {
-            throw new ApiError(400, 'validation_failed', 'a JSON body is required', [{ path: '', message: 'required' }]);
+            throw new ApiError(400, 'validation_failed', 'a JSON body is required', [
+              { path: '', message: 'required' },
+            ]);
           }
           body = handler.parseBody ? handler.parseBody(request.body) : parsePart(def.body, request.body, undefined);
         }

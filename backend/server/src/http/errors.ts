@@ -42,7 +42,9 @@ export function isStoreUnavailable(err: unknown): boolean {
   if (typeof e.code === 'string' && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('SQLITE_IOERR'))) return true;
   if (e.name === 'KnexTimeoutError') return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|terminating connection/i.test(msg);
+  return /Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|terminating connection/i.test(
+    msg,
+  );
 }
 
 export const storeUnavailable = () =>

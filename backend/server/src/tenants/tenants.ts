@@ -8,7 +8,14 @@ import type { keyService } from '../auth/keys.js';
 export const DEFAULT_TENANT = 'default';
 
 type Keys = ReturnType<typeof keyService>;
-type Recorder = (trx: Knex.Transaction, tenant: string, title: string, status: string, attributes: Record<string, unknown>, actor: Actor) => Promise<void>;
+type Recorder = (
+  trx: Knex.Transaction,
+  tenant: string,
+  title: string,
+  status: string,
+  attributes: Record<string, unknown>,
+  actor: Actor,
+) => Promise<void>;
 
 export function tenantService(knex: Knex, keys: Keys, recordEvent: Recorder, now: () => number = Date.now) {
   async function insertTenant(trx: Knex.Transaction, id: string, name: string) {
@@ -25,11 +32,18 @@ export function tenantService(knex: Knex, keys: Keys, recordEvent: Recorder, now
       }
       return knex.transaction(async (trx) => {
         if (await trx('tenants').where({ id: input.id }).first()) {
-          throw new ApiError(409, 'conflict', `tenant ${input.id} already exists`, [{ path: 'id', message: 'already exists' }]);
+          throw new ApiError(409, 'conflict', `tenant ${input.id} already exists`, [
+            { path: 'id', message: 'already exists' },
+          ]);
         }
         const tenant = await insertTenant(trx, input.id, input.name);
         await recordEvent(trx, DEFAULT_TENANT, `Tenant "${input.id}" created`, 'created', { tenant: input.id }, actor);
-        const adminKey = await keys.createInTransaction(trx, input.id, KeyCreate.parse({ name: 'first-admin', role: 'admin' }), actor);
+        const adminKey = await keys.createInTransaction(
+          trx,
+          input.id,
+          KeyCreate.parse({ name: 'first-admin', role: 'admin' }),
+          actor,
+        );
         return { tenant, adminKey };
       });
     },
@@ -42,9 +56,16 @@ export function tenantService(knex: Knex, keys: Keys, recordEvent: Recorder, now
       return knex.transaction(async (trx) => {
         const any = await trx('api_keys').first('id');
         if (any) return { created: false as const };
-        if (!(await trx('tenants').where({ id: DEFAULT_TENANT }).first())) await insertTenant(trx, DEFAULT_TENANT, 'Default organisation');
+        if (!(await trx('tenants').where({ id: DEFAULT_TENANT }).first()))
+          await insertTenant(trx, DEFAULT_TENANT, 'Default organisation');
         const system: Actor = { type: 'system', id: 'bootstrap', name: 'first start', verified: true };
-        const made = await keys.createInTransaction(trx, DEFAULT_TENANT, KeyCreate.parse({ name: 'bootstrap-admin', role: 'admin' }), system, givenKey);
+        const made = await keys.createInTransaction(
+          trx,
+          DEFAULT_TENANT,
+          KeyCreate.parse({ name: 'bootstrap-admin', role: 'admin' }),
+          system,
+          givenKey,
+        );
         return givenKey ? { created: true as const } : { created: true as const, secret: made.secret };
       });
     },

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite: install, build, lint and format, type-check, then every test against the
+# real SQLite and the real PostgreSQL on this machine. Exits non-zero when anything fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+start=$SECONDS
+failed=0
+run() { stage "$@" || failed=1; }
+
+stage "setup" bash scripts/setup.sh || exit 1
+stage "postgres" ensure_postgres || exit 1
+run "lint" yarn eslint .
+run "format" yarn prettier --check .
+run "typecheck" yarn tsc -p tsconfig.json
+
+report=$(mktemp -d)/vitest.json
+run "tests (SQLite and PostgreSQL)" yarn vitest run --reporter=default --reporter=json --outputFile.json="$report"
+if [ -s "$report" ]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+    if (r.numTotalTests === 0) { console.log("no test ran"); process.exit(1); }
+  ' "$report" || failed=1
+else
+  echo "the test runner wrote no report" >&2
+  failed=1
+fi
+
+echo "total: $((SECONDS - start))s"
+exit $failed
