@@ -1,5 +1,8 @@
 import type { z } from 'zod';
+import { createParser } from 'eventsource-parser';
 import { ErrorBody, type ErrorDetail } from './errors.js';
+import type { Event } from './event.js';
+import type { StreamQueryInput } from './timeline.js';
 import { routes, type RouteDef, type RouteId, type Routes } from './routes.js';
 
 type Input<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType ? z.input<R[K]> : never;
@@ -74,7 +77,61 @@ export function createClient(options: ClientOptions) {
     return json as CallResult<Routes[Id]>;
   }
 
-  return { call };
+  async function refusal(res: Response): Promise<BallastApiError> {
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      /* reported with the status below */
+    }
+    const parsed = ErrorBody.safeParse(json);
+    return parsed.success
+      ? new BallastApiError(res.status, parsed.data.code, parsed.data.message, parsed.data.details)
+      : new BallastApiError(res.status, 'http_error', `HTTP ${res.status}: ${text.slice(0, 200)}`);
+  }
+
+  /**
+   * Follows the live stream until `signal` aborts or the server ends it. Resolves with the last seq
+   * received, so a caller can reconnect with `after` and miss nothing.
+   */
+  async function stream(
+    query: StreamQueryInput,
+    onEvent: (event: Event) => void,
+    opts: { after?: number; signal?: AbortSignal; onOpen?: () => void } = {},
+  ): Promise<number | undefined> {
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...options.headers };
+    if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
+    if (opts.after !== undefined) headers['last-event-id'] = String(opts.after);
+    const res = await doFetch(buildUrl(options.baseUrl, routes.streamEvents, { query }), {
+      headers,
+      signal: opts.signal,
+    });
+    if (!res.ok || !res.body) throw await refusal(res);
+    opts.onOpen?.();
+    let last = opts.after;
+    const parser = createParser({
+      onEvent(msg) {
+        if (msg.event !== 'event') return;
+        const event = JSON.parse(msg.data) as Event;
+        last = event.seq;
+        onEvent(event);
+      },
+    });
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parser.feed(value);
+      }
+    } catch (err) {
+      if (!opts.signal?.aborted) throw err;
+    }
+    return last;
+  }
+
+  return { call, stream };
 }
 
 export type BallastClient = ReturnType<typeof createClient>;

@@ -4,6 +4,7 @@ export * from './event.js';
 export * from './ingest.js';
 export * from './search.js';
 export * from './keys.js';
+export * from './timeline.js';
 export * from './routes.js';
 export * from './client.js';
 export * from './openapi.js';

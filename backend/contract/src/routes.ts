@@ -2,6 +2,7 @@ import { type z } from 'zod';
 import { EventIdParams, EventPage, SearchQuery } from './search.js';
 import { IngestBody, IngestResult } from './ingest.js';
 import { Event } from './event.js';
+import { AnnotationList, AnnotationQuery, ContextQuery, ContextResult, StreamQuery, VerifyResult } from './timeline.js';
 import { KeyCreate, KeyCreated, KeyIdParams, KeyList, ApiKey, TenantCreate, TenantCreated, WhoAmI } from './keys.js';
 import type { Permission } from './permissions.js';
 
@@ -17,9 +18,11 @@ export interface RouteDef {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
-  /** Status of success, and the body it carries. */
+  /** Status of success, and the body it carries (for a stream: each event's data). */
   status: number;
   response: z.ZodType;
+  /** Server-Sent Events instead of one JSON body: use the client's `stream`, not `call`. */
+  stream?: true;
 }
 
 const route = <R extends RouteDef>(r: R): R => r;
@@ -43,6 +46,44 @@ export const routes = {
     query: SearchQuery,
     status: 200,
     response: EventPage,
+  }),
+  streamEvents: route({
+    method: 'GET',
+    path: '/v1/events/stream',
+    summary:
+      'Server-Sent Events of new events with the search filters; each SSE id is the seq: resume with Last-Event-ID or ?after=',
+    permission: 'events:read',
+    query: StreamQuery,
+    status: 200,
+    response: Event,
+    stream: true,
+  }),
+  annotations: route({
+    method: 'GET',
+    path: '/v1/annotations',
+    summary: 'Events in a window shaped for Grafana: points, and ranges paired from start and end events',
+    permission: 'events:read',
+    query: AnnotationQuery,
+    status: 200,
+    response: AnnotationList,
+  }),
+  eventContext: route({
+    method: 'GET',
+    path: '/v1/events/:id/context',
+    summary: 'What changed before this event: deploys, flag and config changes, same service first',
+    permission: 'events:read',
+    params: EventIdParams,
+    query: ContextQuery,
+    status: 200,
+    response: ContextResult,
+  }),
+  auditVerify: route({
+    method: 'GET',
+    path: '/v1/audit/verify',
+    summary: "Walk the tenant's hash chain from its anchor and name the first bad seq",
+    permission: 'events:read',
+    status: 200,
+    response: VerifyResult,
   }),
   getEvent: route({
     method: 'GET',

@@ -23,27 +23,30 @@ const TagFilter = z
 
 export const SEARCH_MAX_LIMIT = 500;
 
-export const SearchQuery = z
-  .strictObject({
-    q: z.string().trim().max(256).optional(),
-    service: list(z.string().max(128)).optional(),
-    environment: list(z.string().max(128)).optional(),
-    source: list(Source).optional(),
-    kind: list(Kind).optional(),
-    severity: list(Severity).optional(),
-    status: list(z.string().max(32)).optional(),
-    /** `key:value`; several tags must all match. Values may hold commas, so tags are never comma-split. */
-    tag: z
-      .union([z.string(), z.array(z.string())])
-      .transform((v) => (Array.isArray(v) ? v : [v]))
-      .pipe(z.array(TagFilter).max(20))
-      .optional(),
-    from: Timestamp.optional(),
-    to: Timestamp.optional(),
-    limit: z.coerce.number().int().min(1).max(SEARCH_MAX_LIMIT).default(100),
-    cursor: z.string().max(512).optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+/** The filters search, the stream and annotations share. */
+export const EventFilters = z.strictObject({
+  q: z.string().trim().max(256).optional(),
+  service: list(z.string().max(128)).optional(),
+  environment: list(z.string().max(128)).optional(),
+  source: list(Source).optional(),
+  kind: list(Kind).optional(),
+  severity: list(Severity).optional(),
+  status: list(z.string().max(32)).optional(),
+  /** `key:value`; several tags must all match. Values may hold commas, so tags are never comma-split. */
+  tag: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(TagFilter).max(20))
+    .optional(),
+});
+export type EventFilters = z.output<typeof EventFilters>;
+
+export const SearchQuery = EventFilters.extend({
+  from: Timestamp.optional(),
+  to: Timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(SEARCH_MAX_LIMIT).default(100),
+  cursor: z.string().max(512).optional(),
+}).refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 export type SearchQueryInput = z.input<typeof SearchQuery>;
 export type SearchQuery = z.output<typeof SearchQuery>;
 

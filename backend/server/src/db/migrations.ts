@@ -85,6 +85,27 @@ const migrations: Migration[] = [
         await knex.schema.dropTableIfExists(t);
     },
   },
+  {
+    name: '002_event_ranges',
+    async up(knex) {
+      // Start and end events of one incident, alert, deploy or stabilize share a range key, so the
+      // timeline and annotations can pair them into a range without scanning.
+      await knex.schema.alterTable('events', (t) => {
+        t.string('range_key', 300).nullable();
+        t.string('range_role', 8).nullable();
+        t.index(['tenant', 'range_key', 'occurred_at']);
+        t.index(['tenant', 'range_role', 'occurred_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('events', (t) => {
+        t.dropIndex(['tenant', 'range_key', 'occurred_at']);
+        t.dropIndex(['tenant', 'range_role', 'occurred_at']);
+        t.dropColumn('range_key');
+        t.dropColumn('range_role');
+      });
+    },
+  },
 ];
 
 export function migrationSource(dialect: Dialect): Knex.MigrationSource<Migration> {

@@ -6,8 +6,14 @@ import { toNumber, type Database } from '../db/knex.js';
 import { ApiError } from '../http/errors.js';
 import { eventHash, GENESIS_HASH } from './chain.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { postgresTsQuery, queryTerms, searchText, sqliteMatch } from './fullText.js';
+import { rangeOf } from './ranges.js';
+import { searchText } from './fullText.js';
+import { applyFilters } from './filters.js';
 import type { EventStore, StoreClock, TenantEventStore } from './store.js';
+import type { ChangeFeed } from './stream/changeFeed.js';
+import { annotationsFor } from './annotations.js';
+import { contextFor, noDependencies, type DependencyLookup } from './context.js';
+import { verifyChain } from './verify.js';
 
 export const systemClock = (): StoreClock => {
   const ulid = monotonicFactory();
@@ -68,6 +74,8 @@ function toEvent(
 export function createKnexEventStore(
   db: Database,
   clock: StoreClock = systemClock(),
+  feed?: ChangeFeed,
+  dependencies: DependencyLookup = noDependencies,
 ): EventStore & {
   appendInTransaction(
     trx: Knex.Transaction,
@@ -138,26 +146,31 @@ export function createKnexEventStore(
 
     for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {
       const chunk = prepared.slice(i, i + INSERT_CHUNK);
-      const rows = chunk.map(({ event: e, salt, searchText: text }) => ({
-        id: e.id,
-        tenant,
-        seq: e.seq,
-        occurred_at: Date.parse(e.occurredAt),
-        ended_at: e.endedAt ? Date.parse(e.endedAt) : null,
-        received_at: receivedAt,
-        source: e.source,
-        kind: e.kind,
-        status: e.status ?? null,
-        severity: e.severity,
-        service: e.service ?? null,
-        environment: e.environment ?? null,
-        dedupe_key: e.dedupeKey ?? null,
-        hash: e.hash,
-        prev_hash: e.prevHash,
-        salt,
-        doc: JSON.stringify(e),
-        ...(dialect === 'postgres' && { search: knex.raw("to_tsvector('simple', ?)", [text]) }),
-      }));
+      const rows = chunk.map(({ event: e, salt, searchText: text }) => {
+        const range = rangeOf(e);
+        return {
+          id: e.id,
+          tenant,
+          seq: e.seq,
+          occurred_at: Date.parse(e.occurredAt),
+          ended_at: e.endedAt ? Date.parse(e.endedAt) : null,
+          received_at: receivedAt,
+          source: e.source,
+          kind: e.kind,
+          status: e.status ?? null,
+          severity: e.severity,
+          service: e.service ?? null,
+          environment: e.environment ?? null,
+          dedupe_key: e.dedupeKey ?? null,
+          hash: e.hash,
+          prev_hash: e.prevHash,
+          salt,
+          doc: JSON.stringify(e),
+          range_key: range?.key ?? null,
+          range_role: range?.role ?? null,
+          ...(dialect === 'postgres' && { search: knex.raw("to_tsvector('simple', ?)", [text]) }),
+        };
+      });
       const inserted: { rid: number | string }[] = await trx('events').insert(rows, ['rid']);
       if (dialect === 'sqlite') {
         const fts = inserted.map((r, j) => ({ rowid: toNumber(r.rid), body: chunk[j]!.searchText }));
@@ -169,20 +182,30 @@ export function createKnexEventStore(
       for (let t = 0; t < tags.length; t += 1000) await trx('event_tags').insert(tags.slice(t, t + 1000));
     }
 
-    if (prepared.length > 0) await trx('chain_heads').where({ tenant }).update({ seq, hash: prevHash });
+    if (prepared.length > 0) {
+      await trx('chain_heads').where({ tenant }).update({ seq, hash: prevHash });
+      await feed?.inTransaction(trx, tenant, seq);
+    }
     return { created: prepared.length, duplicates: inputs.length - prepared.length, results };
   }
 
   function forTenant(tenant: string): TenantEventStore {
     if (!tenant) throw new Error('a tenant is required');
+    async function get(id: string): Promise<Event | null> {
+      const row = await knex('events').where({ tenant, id }).first('doc');
+      return row ? (JSON.parse(row.doc) as Event) : null;
+    }
     return {
       tenant,
       append: (events, actor) => knex.transaction((trx) => appendInTransaction(trx, tenant, events, actor)),
 
-      async get(id) {
-        const row = await knex('events').where({ tenant, id }).first('doc');
-        return row ? (JSON.parse(row.doc) as Event) : null;
+      get,
+      annotations: (window) => annotationsFor(db, tenant, window),
+      async context(id, windowMs, limit) {
+        const anchor = await get(id);
+        return anchor ? contextFor(db, tenant, anchor, windowMs, limit, dependencies) : null;
       },
+      verify: () => verifyChain(db, tenant),
 
       async search(query: SearchQuery): Promise<EventPage> {
         const cursor = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
@@ -195,28 +218,9 @@ export function createKnexEventStore(
           : toNumber((await knex('chain_heads').where({ tenant }).first('seq'))?.seq ?? 0);
 
         const qb = knex('events as e').where('e.tenant', tenant).andWhere('e.seq', '<=', snapshot);
-        if (query.service?.length) qb.whereIn('e.service', query.service);
-        if (query.environment?.length) qb.whereIn('e.environment', query.environment);
-        if (query.source?.length) qb.whereIn('e.source', query.source);
-        if (query.kind?.length) qb.whereIn('e.kind', query.kind);
-        if (query.severity?.length) qb.whereIn('e.severity', query.severity);
-        if (query.status?.length) qb.whereIn('e.status', query.status);
+        applyFilters(qb, knex, dialect, query);
         if (query.from) qb.where('e.occurred_at', '>=', Date.parse(query.from));
         if (query.to) qb.where('e.occurred_at', '<=', Date.parse(query.to));
-        for (const tag of query.tag ?? []) {
-          qb.whereExists(
-            knex('event_tags as t')
-              .select(knex.raw('1'))
-              .whereRaw('t.tenant = e.tenant and t.seq = e.seq')
-              .andWhere({ 't.k': tag.key, 't.v': tag.value }),
-          );
-        }
-        const terms = query.q ? queryTerms(query.q) : [];
-        if (terms.length > 0) {
-          if (dialect === 'sqlite')
-            qb.whereRaw('e.rid in (select rowid from events_fts where events_fts match ?)', [sqliteMatch(terms)]);
-          else qb.whereRaw("e.search @@ to_tsquery('simple', ?)", [postgresTsQuery(terms)]);
-        }
         if (cursor) {
           qb.where((w) =>
             w

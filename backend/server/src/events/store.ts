@@ -1,4 +1,15 @@
-import type { Actor, Event, EventPage, IngestResult, ParsedEventInput, SearchQuery } from '@ballast/contract';
+import type {
+  Actor,
+  Annotation,
+  ContextResult,
+  Event,
+  EventPage,
+  IngestResult,
+  ParsedEventInput,
+  SearchQuery,
+  VerifyResult,
+} from '@ballast/contract';
+import type { AnnotationWindow } from './annotations.js';
 
 /**
  * The event store of one tenant. There is no way to reach events without naming the tenant first:
@@ -10,6 +21,12 @@ export interface TenantEventStore {
   append(events: ParsedEventInput[], actor: Actor): Promise<IngestResult>;
   search(query: SearchQuery): Promise<EventPage>;
   get(id: string): Promise<Event | null>;
+  /** Points and paired ranges overlapping a window, for Grafana. */
+  annotations(window: AnnotationWindow): Promise<Annotation[]>;
+  /** Changes in the `windowMs` before the event started; null when there is no such event. */
+  context(id: string, windowMs: number, limit: number): Promise<ContextResult | null>;
+  /** Walks the hash chain from its anchor. */
+  verify(): Promise<VerifyResult>;
 }
 
 export interface EventStore {

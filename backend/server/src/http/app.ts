@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import helmet from '@fastify/helmet';
+import sse from '@fastify/sse';
 import { buildOpenApi } from '@ballast/contract';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/knex.js';
@@ -10,6 +11,9 @@ import { authRoutes } from '../auth/routes.js';
 import { createKnexEventStore } from '../events/knexEventStore.js';
 import { policyEventRecorder } from '../events/policyEvents.js';
 import { eventRoutes } from '../events/routes.js';
+import { timelineRoutes, type OpenStreams } from '../events/timelineRoutes.js';
+import { createChangeFeed } from '../events/stream/changeFeed.js';
+import { createStreamHub } from '../events/stream/hub.js';
 import type { StoreClock } from '../events/store.js';
 import { tenantService } from '../tenants/tenants.js';
 import { bindRoutes } from './bindRoutes.js';
@@ -18,7 +22,7 @@ import { createMetrics } from './metrics.js';
 import { VERSION } from '../version.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'logLevel' | 'bodyLimitBytes'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl'>;
   logger?: Logger;
   db: Database;
   clock?: StoreClock;
@@ -34,13 +38,19 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     return503OnClosing: true,
   });
   const metrics = createMetrics();
-  const store = createKnexEventStore(db, clock);
+  const feed = createChangeFeed(db, config.databaseUrl, app.log);
+  await feed.start();
+  const store = createKnexEventStore(db, clock, feed);
+  const hub = createStreamHub(db, feed);
+  const openStreams: OpenStreams = new Set();
   const recordPolicyEvent = policyEventRecorder(store);
   const keys = keyService(db.knex, recordPolicyEvent);
   const tenants = tenantService(db.knex, keys, recordPolicyEvent);
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
+  // Heartbeats well inside the ~30 s idle timeout of Grafana's proxy and most load balancers.
+  await app.register(sse, { heartbeatInterval: 15_000 });
   // JSON only: anything else on a body-carrying route is a 415, not a string the handler must guess at.
   app.removeContentTypeParser('text/plain');
 
@@ -89,6 +99,10 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    // Streams never finish on their own: end them so clients reconnect to another replica.
+    for (const close of openStreams) close();
+    hub.stop();
+    await feed.stop();
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -132,6 +146,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
 
   bindRoutes(app, authenticator, {
     ...eventRoutes(store, metrics),
+    ...timelineRoutes(store, hub, openStreams),
     ...authRoutes(keys, tenants, authenticator),
   });
 

@@ -18,14 +18,15 @@ export interface RouteContext<R extends RouteDef> {
 }
 
 export interface RouteHandler<Id extends RouteId> {
-  handle(ctx: RouteContext<Routes[Id]>): Promise<CallResult<Routes[Id]>>;
+  /** JSON routes return the body; stream routes write to `reply.sse` and return when set up. */
+  handle(ctx: RouteContext<Routes[Id]>): Promise<Routes[Id] extends { stream: true } ? void : CallResult<Routes[Id]>>;
   /** Replaces schema parsing of the body where the default would report confusing paths. */
   parseBody?(raw: unknown): Parsed<Routes[Id], 'body'>;
 }
 
 export type RouteHandlers = { [Id in RouteId]: RouteHandler<Id> };
 
-function parsePart(schema: z.ZodType | undefined, raw: unknown, prefix: string | undefined): unknown {
+export function parsePart(schema: z.ZodType | undefined, raw: unknown, prefix: string | undefined): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(raw ?? {});
   if (!result.success) {
@@ -47,6 +48,7 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
     app.route({
       method: def.method,
       url: def.path,
+      ...(def.stream && { sse: { kind: 'only' as const } }),
       handler: async (request, reply) => {
         const auth = await authenticator.authenticate(request.headers.authorization);
         requirePermission(auth, def.permission);

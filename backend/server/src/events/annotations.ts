@@ -1,0 +1,155 @@
+import type { Annotation, Event } from '@ballast/contract';
+import type { Database } from '../db/knex.js';
+import { applyFilters } from './filters.js';
+import { rangeOf } from './ranges.js';
+
+/** How far before the window a still-open range may have started and still be drawn. */
+const LOOKBACK_MS = 30 * 86_400_000;
+
+export interface AnnotationWindow {
+  from: number;
+  to: number;
+  limit: number;
+  service?: string[];
+  environment?: string[];
+  source?: Event['source'][];
+  kind?: Event['kind'][];
+  tag?: { key: string; value: string }[];
+}
+
+const parse = (rows: { doc: string }[]): Event[] => rows.map((r) => JSON.parse(r.doc) as Event);
+
+function text(e: Event): string {
+  const links = e.links.map((l) => `[${l.text ?? l.rel}](${l.url})`).join(' · ');
+  return [e.description, links].filter(Boolean).join('\n\n');
+}
+
+function tags(e: Event): string[] {
+  return [e.source, e.kind, e.service, e.environment, ...Object.entries(e.tags).map(([k, v]) => `${k}:${v}`)].filter(
+    (t): t is string => Boolean(t),
+  );
+}
+
+const point = (e: Event): Annotation => ({
+  time: Date.parse(e.occurredAt),
+  ...(e.endedAt && { timeEnd: Date.parse(e.endedAt) }),
+  open: false,
+  title: e.title,
+  text: text(e),
+  tags: tags(e),
+  source: e.source,
+  kind: e.kind,
+  severity: e.severity,
+  ...(e.service && { service: e.service }),
+  ...(e.environment && { environment: e.environment }),
+  eventIds: [e.id],
+});
+
+/**
+ * Pairs start and end events of one range key into regions; everything else is a point. Pure: the
+ * caller supplies every event that can matter (window, straddling starts, ends after the window).
+ */
+export function pairAnnotations(events: Event[], windowEnd: number): Annotation[] {
+  const byKey = new Map<string, Event[]>();
+  const out: Annotation[] = [];
+  for (const e of events) {
+    const range = rangeOf(e);
+    if (!range) out.push(point(e));
+    else byKey.set(range.key, [...(byKey.get(range.key) ?? []), e]);
+  }
+  for (const list of byKey.values()) {
+    list.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.seq - b.seq);
+    let open: Event | null = null;
+    for (const e of list) {
+      if (rangeOf(e)!.role === 'start') {
+        open ??= e; // a repeated "firing" belongs to the range already open
+        continue;
+      }
+      if (!open) {
+        out.push(point(e)); // its start is outside what we know: show the end itself
+        continue;
+      }
+      out.push({
+        ...point(open),
+        timeEnd: Date.parse(e.occurredAt),
+        title: open.title,
+        text: [text(open), `Ended: ${e.title}`].filter(Boolean).join('\n\n'),
+        eventIds: [open.id, e.id],
+        ...(e.severity !== open.severity && { severity: open.severity }),
+      });
+      open = null;
+    }
+    if (open) out.push({ ...point(open), timeEnd: windowEnd, open: true });
+  }
+  return out.sort((a, b) => a.time - b.time);
+}
+
+/** Annotations for a window: points in it, ranges overlapping it (begun before it, or still open). */
+export async function annotationsFor(db: Database, tenant: string, w: AnnotationWindow): Promise<Annotation[]> {
+  const { knex, dialect } = db;
+  const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w);
+
+  const inWindow = parse(
+    await base()
+      .whereBetween('e.occurred_at', [w.from, w.to])
+      .orderBy('e.occurred_at', 'asc')
+      .limit(w.limit)
+      .select('e.doc'),
+  );
+  // Starts before the window with no end before the window: the range straddles its start.
+  const straddling = parse(
+    await base()
+      .where('e.range_role', 'start')
+      .where('e.occurred_at', '>=', w.from - LOOKBACK_MS)
+      .where('e.occurred_at', '<', w.from)
+      .whereNotExists(
+        knex('events as x')
+          .select(knex.raw('1'))
+          .whereRaw('x.tenant = e.tenant and x.range_key = e.range_key')
+          .where('x.range_role', 'end')
+          .whereRaw('x.occurred_at >= e.occurred_at')
+          .where('x.occurred_at', '<', w.from),
+      )
+      .limit(w.limit)
+      .select('e.doc'),
+  );
+  // Self-contained ranges (endedAt given) that began before the window and reach into it.
+  const longEvents = parse(
+    await base()
+      .whereNotNull('e.ended_at')
+      .where('e.occurred_at', '>=', w.from - LOOKBACK_MS)
+      .where('e.occurred_at', '<', w.from)
+      .where('e.ended_at', '>=', w.from)
+      .limit(w.limit)
+      .select('e.doc'),
+  );
+  // Ends after the window of ranges that start inside or before it: the region runs to the real end.
+  const keys = [
+    ...new Set(
+      [...inWindow, ...straddling]
+        .map((e) => rangeOf(e))
+        .filter((r) => r?.role === 'start')
+        .map((r) => r!.key),
+    ),
+  ];
+  const laterEnds: Event[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await knex('events as e')
+      .where('e.tenant', tenant)
+      .whereIn('e.range_key', keys.slice(i, i + 500))
+      .where('e.range_role', 'end')
+      .where('e.occurred_at', '>', w.to)
+      .select('e.doc', 'e.range_key')
+      .orderBy('e.occurred_at', 'asc');
+    const firstPerKey = new Map<string, { doc: string }>();
+    for (const r of rows as { doc: string; range_key: string }[]) {
+      if (!firstPerKey.has(r.range_key)) firstPerKey.set(r.range_key, r);
+    }
+    laterEnds.push(...parse([...firstPerKey.values()]));
+  }
+  const seen = new Set<string>();
+  const all = [...straddling, ...longEvents, ...inWindow, ...laterEnds].filter(
+    (e) => !seen.has(e.id) && seen.add(e.id),
+  );
+  return pairAnnotations(all, w.to).filter((a) => (a.timeEnd ?? a.time) >= w.from && a.time <= w.to);
+}

@@ -1,0 +1,55 @@
+import type { Knex } from 'knex';
+import type { Event, EventFilters } from '@ballast/contract';
+import type { Dialect } from '../db/knex.js';
+import { postgresTsQuery, queryTerms, searchText, sqliteMatch } from './fullText.js';
+
+/**
+ * The shared filters (text, service, environment, source, kind, severity, status, tags) in two forms
+ * with one meaning: as SQL for search and catch-up, and in memory for the live stream.
+ */
+export function applyFilters(
+  qb: Knex.QueryBuilder,
+  knex: Knex,
+  dialect: Dialect,
+  f: Partial<EventFilters>,
+): Knex.QueryBuilder {
+  if (f.service?.length) qb.whereIn('e.service', f.service);
+  if (f.environment?.length) qb.whereIn('e.environment', f.environment);
+  if (f.source?.length) qb.whereIn('e.source', f.source);
+  if (f.kind?.length) qb.whereIn('e.kind', f.kind);
+  if (f.severity?.length) qb.whereIn('e.severity', f.severity);
+  if (f.status?.length) qb.whereIn('e.status', f.status);
+  for (const tag of f.tag ?? []) {
+    qb.whereExists(
+      knex('event_tags as t')
+        .select(knex.raw('1'))
+        .whereRaw('t.tenant = e.tenant and t.seq = e.seq')
+        .andWhere({ 't.k': tag.key, 't.v': tag.value }),
+    );
+  }
+  const terms = f.q ? queryTerms(f.q) : [];
+  if (terms.length > 0) {
+    if (dialect === 'sqlite') {
+      qb.whereRaw('e.rid in (select rowid from events_fts where events_fts match ?)', [sqliteMatch(terms)]);
+    } else {
+      qb.whereRaw("e.search @@ to_tsquery('simple', ?)", [postgresTsQuery(terms)]);
+    }
+  }
+  return qb;
+}
+
+/** The same test on one event: every term a prefix of some word of its text. */
+export function matchesFilters(e: Event, f: Partial<EventFilters>): boolean {
+  const inList = (list: readonly string[] | undefined, v: string | undefined) =>
+    !list?.length || (v !== undefined && list.includes(v));
+  if (!inList(f.service, e.service) || !inList(f.environment, e.environment)) return false;
+  if (!inList(f.source, e.source) || !inList(f.kind, e.kind)) return false;
+  if (!inList(f.severity, e.severity) || !inList(f.status, e.status)) return false;
+  for (const tag of f.tag ?? []) if (e.tags[tag.key] !== tag.value) return false;
+  const terms = f.q ? queryTerms(f.q) : [];
+  if (terms.length > 0) {
+    const words = searchText(e).split(' ');
+    if (!terms.every((t) => words.some((w) => w.startsWith(t)))) return false;
+  }
+  return true;
+}

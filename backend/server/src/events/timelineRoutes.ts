@@ -1,0 +1,72 @@
+import type { Event } from '@ballast/contract';
+import { ApiError } from '../http/errors.js';
+import type { RouteHandlers } from '../http/bindRoutes.js';
+import type { EventStore } from './store.js';
+import type { StreamHub } from './stream/hub.js';
+
+/** Open streams, so shutdown can end them instead of waiting for clients that never hang up. */
+export type OpenStreams = Set<() => void>;
+
+function lastEventId(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new ApiError(400, 'validation_failed', 'Last-Event-ID must be the seq of the last event received', [
+      { path: 'headers.last-event-id', message: 'not a seq' },
+    ]);
+  }
+  return Number(value);
+}
+
+export function timelineRoutes(
+  store: EventStore,
+  hub: StreamHub,
+  open: OpenStreams,
+): Pick<RouteHandlers, 'streamEvents' | 'annotations' | 'eventContext' | 'auditVerify'> {
+  return {
+    streamEvents: {
+      async handle({ auth, query, request, reply }) {
+        const after = lastEventId(request.headers['last-event-id']) ?? query.after;
+        reply.sse.keepAlive();
+        // Sends are chained so events reach the socket in seq order.
+        let chain: Promise<void> = reply.sse.send({ event: 'ready', data: { after: after ?? null } });
+        const send = (event: Event) => {
+          chain = chain.then(() =>
+            reply.sse.isConnected ? reply.sse.send({ id: String(event.seq), event: 'event', data: event }) : undefined,
+          );
+        };
+        const close = () => reply.sse.close();
+        open.add(close);
+        let unsubscribe: (() => void) | undefined;
+        reply.sse.onClose(() => {
+          open.delete(close);
+          unsubscribe?.();
+        });
+        unsubscribe = await hub.subscribe(auth.tenant, { filters: query, lastSeq: after ?? 0, send }, after);
+        if (!reply.sse.isConnected) unsubscribe();
+      },
+    },
+    annotations: {
+      async handle({ auth, query }) {
+        const annotations = await store.forTenant(auth.tenant).annotations({
+          ...query,
+          from: Date.parse(query.from),
+          to: Date.parse(query.to),
+        });
+        return { annotations };
+      },
+    },
+    eventContext: {
+      async handle({ auth, params, query }) {
+        const result = await store.forTenant(auth.tenant).context(params.id, query.window, query.limit);
+        if (!result)
+          throw new ApiError(404, 'not_found', `no event ${params.id}`, [{ path: 'params.id', message: 'not found' }]);
+        return result;
+      },
+    },
+    auditVerify: {
+      handle: ({ auth }) => store.forTenant(auth.tenant).verify(),
+    },
+  };
+}

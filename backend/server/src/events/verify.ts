@@ -1,0 +1,98 @@
+import type { Event, VerifyResult } from '@ballast/contract';
+import { toNumber, type Database } from '../db/knex.js';
+import { eventHash, GENESIS_HASH } from './chain.js';
+
+const PAGE = 1000;
+
+interface Row {
+  seq: number | string;
+  id: string;
+  occurred_at: number | string;
+  source: string;
+  kind: string;
+  service: string | null;
+  environment: string | null;
+  hash: string;
+  prev_hash: string;
+  salt: string;
+  doc: string;
+}
+
+/** Why a stored row does not belong where it is in the chain, or null when it does. */
+function rowProblem(row: Row, expectedSeq: number, prevHash: string): string | null {
+  const seq = toNumber(row.seq);
+  if (seq !== expectedSeq) return `seq ${expectedSeq} is missing (next stored is ${seq})`;
+  let event: Event;
+  try {
+    event = JSON.parse(row.doc) as Event;
+  } catch {
+    return 'the stored event is not valid JSON';
+  }
+  const { hash, ...rest } = event;
+  if (event.seq !== seq) return `the event says seq ${event.seq} but is stored at ${seq}`;
+  if (event.prevHash !== prevHash || row.prev_hash !== prevHash) return 'prevHash does not match the previous event';
+  if (eventHash(rest, row.salt) !== hash || row.hash !== hash) return 'the hash does not match the event (edited)';
+  const columnsAgree =
+    row.id === event.id &&
+    toNumber(row.occurred_at) === Date.parse(event.occurredAt) &&
+    row.source === event.source &&
+    row.kind === event.kind &&
+    (row.service ?? undefined) === event.service &&
+    (row.environment ?? undefined) === event.environment;
+  if (!columnsAgree) return 'indexed columns differ from the hashed event (edited)';
+  return null;
+}
+
+/** Walks the tenant's chain from its anchor in seq order and names the first row that breaks it. */
+export async function verifyChain(db: Database, tenant: string): Promise<VerifyResult> {
+  const { knex } = db;
+  // Retention (a later change) will move the anchor; until then every chain starts at the genesis.
+  const anchor = { seq: 0, hash: GENESIS_HASH };
+  const head = await knex('chain_heads').where({ tenant }).first('seq', 'hash');
+  const headSeq = head ? toNumber(head.seq) : 0;
+  let expectedSeq = anchor.seq + 1;
+  let prevHash = anchor.hash;
+  let checked = 0;
+  const fail = (seq: number, reason: string): VerifyResult => ({
+    ok: false,
+    tenant,
+    anchor,
+    checked,
+    headSeq,
+    firstBadSeq: seq,
+    reason,
+  });
+
+  for (;;) {
+    const rows: Row[] = await knex('events')
+      .where({ tenant })
+      .andWhere('seq', '>', expectedSeq - 1)
+      .orderBy('seq', 'asc')
+      .limit(PAGE)
+      .select(
+        'seq',
+        'id',
+        'occurred_at',
+        'source',
+        'kind',
+        'service',
+        'environment',
+        'hash',
+        'prev_hash',
+        'salt',
+        'doc',
+      );
+    for (const row of rows) {
+      const problem = rowProblem(row, expectedSeq, prevHash);
+      if (problem) return fail(expectedSeq, problem);
+      prevHash = row.hash;
+      expectedSeq += 1;
+      checked += 1;
+    }
+    if (rows.length < PAGE) break;
+  }
+  if (expectedSeq - 1 !== headSeq)
+    return fail(expectedSeq, `the chain ends at seq ${expectedSeq - 1} but its head says ${headSeq}`);
+  if (head && head.hash !== prevHash) return fail(headSeq, 'the chain head hash does not match the last event');
+  return { ok: true, tenant, anchor, checked, headSeq, firstBadSeq: null, reason: null };
+}
