@@ -36,7 +36,8 @@ export function resolveTarget(options: GlobalOptions, env: Io['env']): Target {
 /** The network-level reason fetch gives up, from undici's `cause` (an AggregateError when several addresses were tried). */
 function networkCode(err: unknown): string | undefined {
   if (!(err instanceof TypeError)) return undefined;
-  const cause = (err as { cause?: unknown }).cause as { code?: unknown; errors?: { code?: unknown }[]; message?: unknown } | undefined;
+  const cause = (err as { cause?: unknown }).cause as
+    { code?: unknown; errors?: { code?: unknown }[]; message?: unknown } | undefined;
   if (!cause) return undefined;
   if (typeof cause.code === 'string') return cause.code;
   const inner = cause.errors?.find((e) => typeof e.code === 'string');

@@ -32,19 +32,21 @@ export function timelineRoutes(
         // Sends are chained so events reach the socket in seq order.
         let chain: Promise<void> = reply.sse.send({ event: 'ready', data: { after: after ?? null } });
         const send = (event: Event) => {
-          chain = chain.then(() =>
-            reply.sse.isConnected ? reply.sse.send({ id: String(event.seq), event: 'event', data: event }) : undefined,
-          );
+          chain = chain
+            .then(() =>
+              reply.sse.isConnected ? reply.sse.send({ id: String(event.seq), event: 'event', data: event }) : undefined,
+            )
+            .catch(() => reply.sse.close());
         };
         const close = () => reply.sse.close();
         open.add(close);
-        let unsubscribe: (() => void) | undefined;
+        const subscription: { stop?: () => void } = {};
         reply.sse.onClose(() => {
           open.delete(close);
-          unsubscribe?.();
+          subscription.stop?.();
         });
-        unsubscribe = await hub.subscribe(auth.tenant, { filters: query, lastSeq: after ?? 0, send }, after);
-        if (!reply.sse.isConnected) unsubscribe();
+        subscription.stop = await hub.subscribe(auth.tenant, { filters: query, lastSeq: after ?? 0, send }, after);
+        if (!reply.sse.isConnected) subscription.stop();
       },
     },
     annotations: {
