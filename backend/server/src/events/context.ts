@@ -18,11 +18,12 @@ export function rankChanges(anchor: Event, candidates: Event[], dependencies: st
   const out: ContextResult['changes'] = [];
   for (const e of candidates) {
     if (e.id === anchor.id) continue;
-    let relation: Relation | null = null;
+    // A change in another environment (a staging deploy during a production incident) is not a cause.
+    if (anchor.environment && e.environment && e.environment !== anchor.environment) continue;
+    let relation: Relation = 'environment';
     if (anchor.service && e.service === anchor.service) relation = 'same_service';
     else if (e.service && deps.has(e.service)) relation = 'dependency';
-    else if (!anchor.environment || !e.environment || e.environment === anchor.environment) relation = 'environment';
-    if (relation) out.push({ relation, before: start - Date.parse(e.occurredAt), event: e });
+    out.push({ relation, before: start - Date.parse(e.occurredAt), event: e });
   }
   return out.sort((a, b) => RANK[a.relation] - RANK[b.relation] || a.before - b.before || b.event.seq - a.event.seq);
 }

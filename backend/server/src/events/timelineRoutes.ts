@@ -34,7 +34,9 @@ export function timelineRoutes(
         const send = (event: Event) => {
           chain = chain
             .then(() =>
-              reply.sse.isConnected ? reply.sse.send({ id: String(event.seq), event: 'event', data: event }) : undefined,
+              reply.sse.isConnected
+                ? reply.sse.send({ id: String(event.seq), event: 'event', data: event })
+                : undefined,
             )
             .catch(() => reply.sse.close());
         };

@@ -1,0 +1,288 @@
+/** Annotations, context and chain verification on both dialects, through real HTTP. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import knexFactory, { type Knex } from 'knex';
+import type { BallastApiError, EventInput } from '@ballast/contract';
+import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { anEvent } from './fixtures.js';
+
+const at = (hhmm: string, day = '20') => `2026-11-${day}T${hhmm}:00.000Z`;
+const ms = (hhmm: string, day = '20') => Date.parse(at(hhmm, day));
+
+describe.each(DIALECTS)('timeline on %s', (dialect) => {
+  let server: TestServer;
+  let db: Knex;
+  beforeAll(async () => {
+    server = await startTestServer(dialect);
+    db =
+      dialect === 'sqlite'
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: `${server.store.dataDir}/ballast.sqlite` },
+            useNullAsDefault: true,
+          })
+        : knexFactory({ client: 'pg', connection: server.store.databaseUrl });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await server?.close();
+  });
+  const ingest = (events: EventInput[]) => server.admin.call('ingestEvents', { body: { events } });
+
+  describe('annotations', () => {
+    beforeAll(async () => {
+      const svc = { service: 'annot', environment: 'production' };
+      await ingest([
+        // A range that began before the window (10:00–14:00) and ends inside it.
+        anEvent({
+          ...svc,
+          occurredAt: at('09:00'),
+          kind: 'incident',
+          status: 'triggered',
+          title: 'Straddling incident',
+          correlation: { incidentId: 'INC-1' },
+        }),
+        anEvent({
+          ...svc,
+          occurredAt: at('11:00'),
+          kind: 'incident',
+          status: 'resolved',
+          title: 'INC-1 resolved',
+          correlation: { incidentId: 'INC-1' },
+        }),
+        // A range that began before the window and is still open.
+        anEvent({
+          ...svc,
+          occurredAt: at('08:00'),
+          kind: 'alert',
+          status: 'firing',
+          title: 'Still firing',
+          correlation: { alertFingerprint: 'fp-open' },
+        }),
+        // A range closed before the window: not shown.
+        anEvent({
+          ...svc,
+          occurredAt: at('07:00'),
+          kind: 'alert',
+          status: 'firing',
+          title: 'Old alert',
+          correlation: { alertFingerprint: 'fp-old' },
+        }),
+        anEvent({
+          ...svc,
+          occurredAt: at('07:30'),
+          kind: 'alert',
+          status: 'resolved',
+          title: 'Old alert resolved',
+          correlation: { alertFingerprint: 'fp-old' },
+        }),
+        // A range inside the window that ends after it.
+        anEvent({
+          ...svc,
+          occurredAt: at('13:00'),
+          kind: 'deploy',
+          status: 'started',
+          title: 'Long deploy',
+          correlation: { deploymentId: 'D-9' },
+        }),
+        anEvent({
+          ...svc,
+          occurredAt: at('15:00'),
+          kind: 'deploy',
+          status: 'succeeded',
+          title: 'Long deploy done',
+          correlation: { deploymentId: 'D-9' },
+        }),
+        // Points.
+        anEvent({
+          ...svc,
+          occurredAt: at('12:00'),
+          kind: 'flag_change',
+          status: 'disabled',
+          source: 'launchdarkly',
+          title: 'Flag off',
+          tags: { team: 'web' },
+          links: [{ rel: 'flag', url: 'https://app.example.com/flags/x', text: 'flag x' }],
+        }),
+        anEvent({ service: 'other', occurredAt: at('12:30'), kind: 'deploy', title: 'Other service deploy' }),
+      ]);
+    });
+    const get = (query: Record<string, unknown>) =>
+      server.admin.call('annotations', { query: { from: at('10:00'), to: at('14:00'), ...query } as never });
+
+    it('returns points, straddling ranges, open ranges and ranges ending later', async () => {
+      const { annotations } = await get({ service: 'annot' });
+      const byTitle = Object.fromEntries(annotations.map((a) => [a.title, a]));
+      expect(Object.keys(byTitle).sort()).toEqual(['Flag off', 'Long deploy', 'Still firing', 'Straddling incident']);
+      expect(byTitle['Straddling incident']).toMatchObject({ time: ms('09:00'), timeEnd: ms('11:00'), open: false });
+      expect(byTitle['Still firing']).toMatchObject({ time: ms('08:00'), timeEnd: ms('14:00'), open: true });
+      expect(byTitle['Long deploy']).toMatchObject({ time: ms('13:00'), timeEnd: ms('15:00'), open: false });
+      expect(byTitle['Flag off']).toMatchObject({
+        time: ms('12:00'),
+        text: '[flag x](https://app.example.com/flags/x)',
+      });
+      expect(byTitle['Flag off']!.tags).toEqual(
+        expect.arrayContaining(['launchdarkly', 'flag_change', 'annot', 'team:web']),
+      );
+    });
+
+    it('filters by service, kind, source and tag', async () => {
+      expect((await get({})).annotations.map((a) => a.title)).toContain('Other service deploy');
+      expect((await get({ service: 'annot', kind: 'incident' })).annotations.map((a) => a.title)).toEqual([
+        'Straddling incident',
+      ]);
+      expect((await get({ source: 'launchdarkly' })).annotations.map((a) => a.title)).toEqual(['Flag off']);
+      expect((await get({ tag: 'team:web' })).annotations.map((a) => a.title)).toEqual(['Flag off']);
+    });
+
+    it('refuses a window without bounds', async () => {
+      const res = await server.fetch('/v1/annotations?from=2026-11-20T10:00:00Z');
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { details: { path: string }[] }).details.map((d) => d.path)).toContain('query.to');
+    });
+  });
+
+  describe('context', () => {
+    it('lists changes before an incident, same service first, then environment-wide, closest first', async () => {
+      const base = { environment: 'production', occurredAt: at('10:00', '21') };
+      const res = await ingest([
+        anEvent({
+          ...base,
+          service: 'pay',
+          kind: 'deploy',
+          occurredAt: at('07:30', '21'),
+          title: 'pay deploy 2.5h before (outside)',
+        }),
+        anEvent({
+          ...base,
+          service: 'pay',
+          kind: 'deploy',
+          occurredAt: at('09:00', '21'),
+          title: 'pay deploy 1h before',
+        }),
+        anEvent({
+          ...base,
+          service: 'pay',
+          kind: 'flag_change',
+          occurredAt: at('09:45', '21'),
+          title: 'pay flag 15m before',
+        }),
+        anEvent({
+          ...base,
+          service: 'ledger',
+          kind: 'config_change',
+          occurredAt: at('09:50', '21'),
+          title: 'ledger config 10m before',
+        }),
+        anEvent({
+          ...base,
+          service: undefined,
+          kind: 'config_change',
+          occurredAt: at('09:20', '21'),
+          title: 'env-wide config 40m before',
+        }),
+        anEvent({
+          ...base,
+          service: 'pay',
+          environment: 'staging',
+          kind: 'deploy',
+          occurredAt: at('09:55', '21'),
+          title: 'pay staging deploy (other env)',
+        }),
+        anEvent({
+          ...base,
+          service: 'pay',
+          kind: 'alert',
+          occurredAt: at('09:58', '21'),
+          title: 'an alert is not a change',
+        }),
+        anEvent({
+          ...base,
+          service: 'pay',
+          kind: 'deploy',
+          occurredAt: at('10:30', '21'),
+          title: 'after the incident',
+        }),
+        anEvent({
+          ...base,
+          service: 'pay',
+          kind: 'incident',
+          status: 'triggered',
+          title: 'Payments failing',
+          correlation: { incidentId: 'INC-7' },
+        }),
+      ]);
+      const incidentId = res.results[8]!.id;
+      const ctx = await server.admin.call('eventContext', { params: { id: incidentId }, query: {} });
+      expect(ctx.from).toBe(at('08:00', '21'));
+      expect(ctx.changes.map((c) => [c.relation, c.event.title])).toEqual([
+        ['same_service', 'pay flag 15m before'],
+        ['same_service', 'pay deploy 1h before'],
+        ['environment', 'ledger config 10m before'],
+        ['environment', 'env-wide config 40m before'],
+      ]);
+      expect(ctx.changes[0]!.before).toBe(15 * 60_000);
+      const narrow = await server.admin.call('eventContext', { params: { id: incidentId }, query: { window: '30m' } });
+      expect(narrow.changes.map((c) => c.event.title)).toEqual(['pay flag 15m before', 'ledger config 10m before']);
+      const bad = (await server.admin
+        .call('eventContext', { params: { id: incidentId }, query: { window: '2 hours' } })
+        .catch((e: unknown) => e)) as BallastApiError;
+      expect(bad.details[0]!.path).toBe('query.window');
+    });
+  });
+
+  describe('chain verification', () => {
+    const row = async (seq: number) => db('events').where({ tenant: 'default', seq }).first();
+
+    it('reports a clean chain with what it checked', async () => {
+      const res = await server.admin.call('auditVerify', {});
+      expect(res.ok).toBe(true);
+      expect(res.checked).toBe(res.headSeq);
+      expect(res.checked).toBeGreaterThan(10);
+      expect(res.anchor.seq).toBe(0);
+    });
+
+    it('names the first bad seq of an edited row, then of a deleted one, then of a reordered pair', async () => {
+      const head = (await server.admin.call('auditVerify', {})).headSeq;
+
+      const edited = await row(5);
+      const doc = JSON.parse(edited.doc);
+      await db('events')
+        .where({ tenant: 'default', seq: 5 })
+        .update({ doc: JSON.stringify({ ...doc, title: doc.title + ' (edited)' }) });
+      let res = await server.admin.call('auditVerify', {});
+      expect(res).toMatchObject({ ok: false, firstBadSeq: 5 });
+      expect(res.reason).toContain('edited');
+      await db('events').where({ tenant: 'default', seq: 5 }).update({ doc: edited.doc });
+      expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
+
+      // Only an indexed column changed: still detected.
+      await db('events').where({ tenant: 'default', seq: 6 }).update({ service: 'someone-else' });
+      res = await server.admin.call('auditVerify', {});
+      expect(res).toMatchObject({ ok: false, firstBadSeq: 6 });
+      await db('events')
+        .where({ tenant: 'default', seq: 6 })
+        .update({ service: (JSON.parse((await row(6)).doc) as { service?: string }).service ?? null });
+
+      const deleted = await row(8);
+      await db('event_tags').where({ tenant: 'default', seq: 8 }).delete();
+      await db('events').where({ tenant: 'default', seq: 8 }).delete();
+      res = await server.admin.call('auditVerify', {});
+      expect(res).toMatchObject({ ok: false, firstBadSeq: 8, checked: 7 });
+      expect(res.reason).toContain('missing');
+      await db('events').insert(deleted);
+      expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
+
+      // Swap two rows' places in the chain.
+      const [a, b] = [await row(10), await row(11)];
+      await db('events').where({ tenant: 'default', seq: 11 }).update({ seq: -11 });
+      await db('events').where({ tenant: 'default', seq: 10 }).update({ seq: 11 });
+      await db('events').where({ tenant: 'default', seq: -11 }).update({ seq: 10 });
+      res = await server.admin.call('auditVerify', {});
+      expect(res).toMatchObject({ ok: false, firstBadSeq: 10 });
+      expect(a.id).not.toBe(b.id);
+
+      // Deleting the newest events is caught by the head.
+      expect(head).toBeGreaterThan(11);
+    });
+  });
+});
