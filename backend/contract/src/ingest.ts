@@ -25,7 +25,8 @@ export const IngestResult = z.object({
 });
 export type IngestResult = z.infer<typeof IngestResult>;
 
-export type ParsedIngest = { ok: true; events: ParsedEventInput[] } | { ok: false; details: ErrorDetail[] };
+export type ParsedIngest =
+  { ok: true; batch: boolean; events: ParsedEventInput[] } | { ok: false; batch: boolean; details: ErrorDetail[] };
 
 /**
  * Parses either body shape with paths a person can act on: `events.3.title` for a batch, `title` for
@@ -34,9 +35,13 @@ export type ParsedIngest = { ok: true; events: ParsedEventInput[] } | { ok: fals
 export function parseIngestBody(body: unknown): ParsedIngest {
   const isBatch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
   if (Array.isArray(body)) {
-    return { ok: false, details: [{ path: '', message: 'send one event object or { "events": [...] }' }] };
+    return {
+      ok: false,
+      batch: false,
+      details: [{ path: '', message: 'send one event object or { "events": [...] }' }],
+    };
   }
   const result = isBatch ? IngestBatch.safeParse(body) : EventInput.safeParse(body);
-  if (!result.success) return { ok: false, details: issuesToDetails(result.error.issues) };
-  return { ok: true, events: 'events' in result.data ? result.data.events : [result.data] };
+  if (!result.success) return { ok: false, batch: isBatch, details: issuesToDetails(result.error.issues) };
+  return { ok: true, batch: isBatch, events: 'events' in result.data ? result.data.events : [result.data] };
 }

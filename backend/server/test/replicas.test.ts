@@ -14,9 +14,8 @@ describe('two server processes on one PostgreSQL', () => {
     const entry = buildServer();
     store = await createTestStore('postgres');
     const env = { BALLAST_DATABASE_URL: store.databaseUrl!, BALLAST_BOOTSTRAP_ADMIN_KEY: key };
-    // One after the other: the first migrates and bootstraps, the second finds it done.
-    servers.push(await spawnServer(entry, env));
-    servers.push(await spawnServer(entry, env));
+    // Both at once on an empty database: they race to migrate and to create the first key.
+    servers.push(...(await Promise.all([spawnServer(entry, env), spawnServer(entry, env)])));
   }, 60_000);
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));

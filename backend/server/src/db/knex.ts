@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
 import type { Config } from '../config/config.js';
 import { migrationSource } from './migrations.js';
 
@@ -11,6 +12,8 @@ export interface Database {
   dialect: Dialect;
   /** Where the data is, without credentials: for logs and /health. */
   location: string;
+  /** PostgreSQL only: for connections that must live outside the pool (locks, LISTEN). */
+  connectionString?: string;
 }
 
 /** Opens the configured store: PostgreSQL when a URL is given, else SQLite under the data dir. */
@@ -44,7 +47,12 @@ export function openDatabase(
       log: knexLog(log),
     });
     const url = new URL(config.databaseUrl);
-    return { knex, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}` };
+    return {
+      knex,
+      dialect: 'postgres',
+      location: `postgres://${url.host}${url.pathname}`,
+      connectionString: config.databaseUrl,
+    };
   }
   const dir = resolve(config.dataDir);
   mkdirSync(dir, { recursive: true });
@@ -75,8 +83,28 @@ export function openDatabase(
   return { knex, dialect: 'sqlite', location: filename };
 }
 
+/** Arbitrary, fixed: the advisory lock replicas take around migrations and the first start. */
+export const STARTUP_LOCK = 4680001;
+
+/**
+ * Brings the schema up to date. On PostgreSQL, replicas starting together take turns through an
+ * advisory lock held on a connection of its own (knex's own migration lock does not cover creating
+ * its bookkeeping tables), so exactly one migrates and the others find the work done.
+ */
 export async function migrate(db: Database): Promise<void> {
-  await db.knex.migrate.latest({ migrationSource: migrationSource(db.dialect) });
+  const run = () => db.knex.migrate.latest({ migrationSource: migrationSource(db.dialect) });
+  if (db.dialect !== 'postgres' || !db.connectionString) {
+    await run();
+    return;
+  }
+  const lock = new pg.Client({ connectionString: db.connectionString, application_name: 'ballast-migrate' });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
+    await run();
+  } finally {
+    await lock.end().catch(() => {});
+  }
 }
 
 /** PostgreSQL returns bigint as string; SQLite as number. Seqs and times stay well below 2^53. */

@@ -12,12 +12,16 @@ export function eventRoutes(
     ingestEvents: {
       parseBody(raw) {
         const parsed = parseIngestBody(raw);
-        if (!parsed.ok)
-          throw new ApiError(400, 'validation_failed', 'the batch was refused whole; see details', parsed.details);
-        return { events: parsed.events } as never;
+        if (!parsed.ok) {
+          const message = parsed.batch
+            ? 'the batch was refused whole; see details'
+            : 'the event was refused; see details';
+          throw new ApiError(400, 'validation_failed', message, parsed.details);
+        }
+        return { events: parsed.events, batch: parsed.batch } as never;
       },
       async handle({ auth, body, reply }) {
-        const events = (body as unknown as { events: ParsedEventInput[] }).events;
+        const { events, batch } = body as unknown as { events: ParsedEventInput[]; batch: boolean };
         const outOfScope = events.findIndex((e) => !auth.inScope(e.service));
         if (outOfScope >= 0) {
           const service = events[outOfScope]!.service;
@@ -27,7 +31,7 @@ export function eventRoutes(
             `key "${auth.key.name}" may not write events for ${service ? `service ${service}` : 'no service (tenant-wide)'}`,
             [
               {
-                path: `events.${outOfScope}.service`,
+                path: batch ? `events.${outOfScope}.service` : 'service',
                 message: `outside the key's services: ${auth.key.services.join(', ')}`,
               },
             ],

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { KeyCreate, type Actor, type TenantCreate } from '@ballast/contract';
 import type { z } from 'zod';
 import { ApiError } from '../http/errors.js';
+import { STARTUP_LOCK } from '../db/knex.js';
 import type { keyService } from '../auth/keys.js';
 
 /** The organisation the bootstrap key belongs to; its admins may create other tenants. */
@@ -53,7 +54,9 @@ export function tenantService(knex: Knex, keys: Keys, recordEvent: Recorder, now
      * Returns the secret only when it was generated here (so it can be shown once).
      */
     async bootstrap(givenKey: string | undefined): Promise<{ created: false } | { created: true; secret?: string }> {
+      // On PostgreSQL, replicas starting together serialise here; the loser then finds the key made.
       return knex.transaction(async (trx) => {
+        if (knex.client.config.client === 'pg') await trx.raw('select pg_advisory_xact_lock(?)', [STARTUP_LOCK]);
         const any = await trx('api_keys').first('id');
         if (any) return { created: false as const };
         if (!(await trx('tenants').where({ id: DEFAULT_TENANT }).first()))
