@@ -10,6 +10,8 @@ bash scripts/setup.sh
 export BALLAST_DATA_DIR="${BALLAST_DATA_DIR:-./data}"
 export BALLAST_PORT="${BALLAST_PORT:-4680}"
 export BALLAST_HOST="${BALLAST_HOST:-127.0.0.1}"
+# Request logs would bury the instructions below; BALLAST_LOG_LEVEL=info shows them.
+export BALLAST_LOG_LEVEL="${BALLAST_LOG_LEVEL:-warn}"
 mkdir -p "$BALLAST_DATA_DIR"
 # The local admin key lives beside the data it opens, readable by this user only.
 keyfile="$BALLAST_DATA_DIR/admin.key"
