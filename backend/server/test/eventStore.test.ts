@@ -101,6 +101,17 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
     expect(after.events).toHaveLength(before.events.length);
   });
 
+  it('stores a full batch of 1,000 events with 8 tags each, and finds them by tag', async () => {
+    const events = eventsAt(1000, Date.parse('2026-08-01T00:00:00Z'), (i) => ({
+      service: 'full-batch',
+      tags: Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`t${k}`, `v${(i + k) % 10}`])),
+    }));
+    const res = await ingest({ body: { events } });
+    expect(res.created).toBe(1000);
+    const page = await search({ service: 'full-batch', tag: ['t0:v3', 't1:v4'], limit: 500 });
+    expect(page.events).toHaveLength(100);
+  });
+
   it('keeps seq gap-free in commit order', async () => {
     const res = await ingest({ body: { events: eventsAt(5, undefined, () => ({ service: 'seq-svc' })) } });
     const seqs = res.results.map((r) => r.seq);

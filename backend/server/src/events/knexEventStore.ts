@@ -25,6 +25,8 @@ export const systemClock = (): StoreClock => {
 };
 
 const INSERT_CHUNK = 250;
+/** knex writes a multi-row INSERT on SQLite as a compound SELECT, which SQLite caps at 500 terms. */
+const TAG_CHUNK = 400;
 
 interface Prepared {
   event: Event;
@@ -179,7 +181,7 @@ export function createKnexEventStore(
       const tags = chunk.flatMap(({ event: e }) =>
         Object.entries(e.tags).map(([k, v]) => ({ tenant, seq: e.seq, k, v })),
       );
-      for (let t = 0; t < tags.length; t += 1000) await trx('event_tags').insert(tags.slice(t, t + 1000));
+      for (let t = 0; t < tags.length; t += TAG_CHUNK) await trx('event_tags').insert(tags.slice(t, t + TAG_CHUNK));
     }
 
     if (prepared.length > 0) {
