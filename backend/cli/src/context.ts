@@ -54,6 +54,12 @@ const NETWORK_REASONS: Record<string, string> = {
   ECONNRESET: 'the connection was reset',
 };
 
+/** Why a request never got an answer (connection refused, reset, ...), or undefined for any other error. */
+export function networkReason(err: unknown): string | undefined {
+  const code = networkCode(err);
+  return code === undefined ? undefined : (NETWORK_REASONS[code] ?? code);
+}
+
 /** Prints a failed request the way a person can act on it and returns the exit code. */
 export function reportFailure(io: Io, err: unknown, target: Pick<Target, 'url' | 'apiKey'> | undefined): number {
   if (err instanceof BallastApiError) {
@@ -64,9 +70,9 @@ export function reportFailure(io: Io, err: unknown, target: Pick<Target, 'url' |
     }
     return EXIT_FAILED;
   }
-  const code = networkCode(err);
-  if (code !== undefined && target) {
-    eprintln(io, `error: the Ballast server at ${target.url} cannot be reached: ${NETWORK_REASONS[code] ?? code}`);
+  const reason = networkReason(err);
+  if (reason !== undefined && target) {
+    eprintln(io, `error: the Ballast server at ${target.url} cannot be reached: ${reason}`);
     eprintln(io, 'hint: set BALLAST_URL or pass --url to point at another server');
     return EXIT_FAILED;
   }

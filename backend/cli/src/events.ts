@@ -1,11 +1,14 @@
-/** `ballast events add` and `ballast events search`. */
+/** `ballast events add | search | tail | export`: the first two here, the others in their own files. */
 import { readFile } from 'node:fs/promises';
 import { SEARCH_MAX_LIMIT, type Event, type EventPage, type SearchQueryInput } from '@ballast/contract';
 import { Command } from 'commander';
 import { EVENT_FLAG_NAMES, eventFromFlags, eventsFromJson, ingestInBatches, type EventFlags } from './eventInput.js';
+import { addFilterOptions, filterQuery, type FilterOptions } from './eventFilters.js';
+import { eventsExportCommand } from './eventsExport.js';
 import { eventLines, ingestLines } from './format.js';
 import { eprintln, println, printJson, UsageError } from './io.js';
 import { collect, integer, type CommandContext } from './options.js';
+import { tailCommand } from './tail.js';
 import { resolveTime } from './time.js';
 
 interface AddOptions extends EventFlags {
@@ -13,14 +16,7 @@ interface AddOptions extends EventFlags {
   json?: boolean;
 }
 
-interface SearchOptions {
-  service?: string[];
-  environment?: string[];
-  source?: string[];
-  kind?: string[];
-  severity?: string[];
-  status?: string[];
-  tag?: string[];
+interface SearchOptions extends FilterOptions {
   from?: string;
   to?: string;
   limit?: number;
@@ -87,16 +83,11 @@ function addCommand(ctx: CommandContext): Command {
 }
 
 function searchCommand(ctx: CommandContext): Command {
-  return new Command('search')
-    .description('find events, newest first, by free text and filters (filters repeat, or take comma-separated lists)')
-    .argument('[text]', 'words to look for in title, description, service, tags, ...')
-    .option('--service <name>', 'service (repeatable)', collect)
-    .option('--environment <name>', 'environment (repeatable)', collect)
-    .option('--source <source>', 'source (repeatable)', collect)
-    .option('--kind <kind>', 'kind (repeatable)', collect)
-    .option('--severity <level>', 'severity (repeatable)', collect)
-    .option('--status <word>', 'status (repeatable)', collect)
-    .option('--tag <key:value>', 'tag that must match (repeatable; all must match)', collect)
+  return addFilterOptions(
+    new Command('search').description(
+      'find events, newest first, by free text and filters (filters repeat, or take comma-separated lists)',
+    ),
+  )
     .option('--from <time>', 'not before: ISO 8601, or 15m / 2h / 7d ago')
     .option('--to <time>', 'not after: ISO 8601, or 15m / 2h / 7d ago')
     .option('--limit <n>', `events per page (default 100, at most ${SEARCH_MAX_LIMIT})`, integer)
@@ -106,19 +97,10 @@ function searchCommand(ctx: CommandContext): Command {
     .action(async (text: string | undefined, opts: SearchOptions, cmd: Command) => {
       const { client } = ctx.connect(cmd);
       const now = ctx.io.now();
-      const many = (v: string[] | undefined) => (v && v.length > 0 ? v : undefined);
       // Reading everything goes faster in the largest pages the server serves.
       const limit = opts.limit ?? (opts.all ? SEARCH_MAX_LIMIT : undefined);
-      // Enum filters go as typed; the server's refusal names the allowed values and the query field.
       const query: SearchQueryInput = {
-        ...(text !== undefined && { q: text }),
-        service: many(opts.service),
-        environment: many(opts.environment),
-        source: many(opts.source) as SearchQueryInput['source'],
-        kind: many(opts.kind) as SearchQueryInput['kind'],
-        severity: many(opts.severity) as SearchQueryInput['severity'],
-        status: many(opts.status),
-        tag: many(opts.tag),
+        ...filterQuery(text, opts),
         ...(opts.from !== undefined && { from: resolveTime(opts.from, now) }),
         ...(opts.to !== undefined && { to: resolveTime(opts.to, now) }),
         ...(limit !== undefined && { limit }),
@@ -142,7 +124,9 @@ function searchCommand(ctx: CommandContext): Command {
 
 export function eventsCommand(ctx: CommandContext): Command {
   return new Command('events')
-    .description('store and search timeline events')
+    .description('store, search, follow and export timeline events')
     .addCommand(addCommand(ctx))
-    .addCommand(searchCommand(ctx));
+    .addCommand(searchCommand(ctx))
+    .addCommand(tailCommand(ctx))
+    .addCommand(eventsExportCommand(ctx));
 }

@@ -7,6 +7,11 @@ export interface Io {
   readStdin(): Promise<string>;
   /** The clock behind defaults such as `--occurred-at` and the demo day. */
   now(): Date;
+  /**
+   * Aborts when the user asks a command that follows something (`events tail`) to stop, i.e. Ctrl-C.
+   * Only such commands ask for it, so Ctrl-C anywhere else still ends the process at once.
+   */
+  interrupted(): AbortSignal;
 }
 
 export const EXIT_OK = 0;
@@ -18,6 +23,14 @@ export const EXIT_USAGE = 2;
 /** A problem with what the user typed or pointed at; reported without a request being made. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/**
+ * The command ran, and what it found is a failure (a broken chain, no such incident): exit 1.
+ * The message, when there is one, goes to stderr; the command may have printed its answer already.
+ */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed';
 }
 
 export const println = (io: Io, line = ''): void => io.stdout(line + '\n');

@@ -6,6 +6,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** For commands that follow something: the first Ctrl-C asks them to stop cleanly, a second ends the process. */
+function interrupted(): AbortSignal {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  return controller.signal;
+}
+
 // exitCode rather than exit(): `ballast serve` must keep running after run() returns, and pending
 // output to a pipe must be flushed before the process ends.
 process.exitCode = await run(process.argv.slice(2), {
@@ -14,4 +21,5 @@ process.exitCode = await run(process.argv.slice(2), {
   env: process.env,
   readStdin,
   now: () => new Date(),
+  interrupted,
 });

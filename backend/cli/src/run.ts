@@ -1,9 +1,10 @@
 /** The `ballast` command tree, runnable in-process: `run(argv, io)` returns the exit code. */
 import { Command, CommanderError } from 'commander';
+import { auditCommand } from './audit.js';
 import { DEFAULT_URL, reportFailure, type Target } from './context.js';
 import { seedCommand } from './demo/seed.js';
 import { eventsCommand } from './events.js';
-import { EXIT_OK, EXIT_USAGE, eprintln, UsageError, type Io } from './io.js';
+import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprintln, UsageError, type Io } from './io.js';
 import { keysCommand, whoamiCommand } from './keys.js';
 import { commandContext } from './options.js';
 import { serveCommand } from './serve.js';
@@ -19,7 +20,8 @@ Environment:
 Exit codes:
   0  done
   1  the server refused (its code, message and each field at fault go to stderr),
-     could not be reached, or answered unexpectedly
+     could not be reached, or answered unexpectedly; or the answer is a failure
+     (audit verify found a broken chain, events export no such incident)
   2  usage error: the command line or a file it names could not be used; nothing was sent
 `;
 
@@ -36,7 +38,7 @@ export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}):
   const ctx = commandContext(io, onConnect);
   const program = new Command('ballast')
     .description(
-      'Ballast from scripts and CI: post and search timeline events, manage keys and tenants, seed a demo day.',
+      'Ballast from scripts and CI: post, search, follow and export timeline events, verify the audit chain, manage keys and tenants, seed a demo day.',
     )
     .version(VERSION)
     .option('--url <url>', `server URL (env BALLAST_URL, default ${DEFAULT_URL})`)
@@ -44,6 +46,7 @@ export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}):
     .addHelpText('after', HELP_FOOTER)
     .addCommand(serveCommand())
     .addCommand(eventsCommand(ctx))
+    .addCommand(auditCommand(ctx))
     .addCommand(keysCommand(ctx))
     .addCommand(tenantsCommand(ctx))
     .addCommand(whoamiCommand(ctx))
@@ -61,6 +64,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     // Commander has already printed its message (or the help / version it was asked for).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (err instanceof CommandFailed) {
+      if (err.message) eprintln(io, `error: ${err.message}`);
+      return EXIT_FAILED;
+    }
     if (err instanceof UsageError) {
       eprintln(io, `error: ${err.message}`);
       return EXIT_USAGE;

@@ -75,6 +75,43 @@ describe('the built ballast bin', () => {
     expect(usage.stderr).toContain("error: unknown option '--no-such-flag'");
   });
 
+  it('stops `events tail` on Ctrl-C (SIGINT) with exit 0', async () => {
+    const child = spawn(process.execPath, [bin, 'events', 'tail', '--service', 'bin-tail'], {
+      cwd: cliDir,
+      env: { PATH: process.env.PATH ?? '', BALLAST_URL: server.url, BALLAST_API_KEY: server.adminKey },
+    });
+    try {
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('following events after seq')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`tail exited with ${code}: ${err}`)));
+      });
+      await server.admin.call('ingestEvents', {
+        body: {
+          occurredAt: '2026-02-01T09:30:00Z',
+          kind: 'annotation',
+          service: 'bin-tail',
+          title: 'Tailed by the bin',
+        },
+      });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) => {
+        const check = () => (stdout.includes('Tailed by the bin') ? resolve() : setTimeout(check, 20));
+        check();
+      });
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(stdout).toMatch(/^2026-02-01T09:30:00\.000Z\s+info\s+api\/annotation\s+bin-tail\s+Tailed by the bin\n$/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('serves with `ballast serve` until SIGTERM, then stops cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ballast-serve-'));
     const adminKey = 'blst_serve_test_key_0123456789abcdef';

@@ -219,7 +219,7 @@ describe('ballast events on SQLite', () => {
     const help = await runCli(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes:');
-    for (const cmd of ['serve', 'events', 'keys', 'tenants', 'whoami', 'demo'])
+    for (const cmd of ['serve', 'events', 'audit', 'keys', 'tenants', 'whoami', 'demo'])
       expect(help.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
     const version = await runCli(['--version'], {});
     expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });

@@ -29,8 +29,13 @@ export function timelineRoutes(
       async handle({ auth, query, request, reply }) {
         const after = lastEventId(request.headers['last-event-id']) ?? query.after;
         reply.sse.keepAlive();
+        // Nothing is written until the subscription exists: the `ready` message (and with it the
+        // response headers a client waits for) then means that no later commit can be missed. A
+        // refusal before that (store down) is still an ordinary JSON error.
+        let opened!: (from: number) => void;
+        const subscribed = new Promise<number>((resolve) => (opened = resolve));
+        let chain: Promise<void> = subscribed.then((from) => reply.sse.send({ event: 'ready', data: { after: from } }));
         // Sends are chained so events reach the socket in seq order.
-        let chain: Promise<void> = reply.sse.send({ event: 'ready', data: { after: after ?? null } });
         const send = (event: Event) => {
           chain = chain
             .then(() =>
@@ -47,8 +52,15 @@ export function timelineRoutes(
           open.delete(close);
           subscription.stop?.();
         });
-        subscription.stop = await hub.subscribe(auth.tenant, { filters: query, lastSeq: after ?? 0, send }, after);
-        if (!reply.sse.isConnected) subscription.stop();
+        const { unsubscribe, from } = await hub
+          .subscribe(auth.tenant, { filters: query, lastSeq: after ?? 0, send }, after)
+          .catch((err: unknown) => {
+            open.delete(close);
+            throw err;
+          });
+        subscription.stop = unsubscribe;
+        opened(from);
+        if (!reply.sse.isConnected) unsubscribe();
       },
     },
     annotations: {

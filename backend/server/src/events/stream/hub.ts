@@ -122,10 +122,15 @@ export function createStreamHub(db: Database, feed: ChangeFeed) {
 
   return {
     /**
-     * Subscribes from `after` (a seq the client already has) or from now. Events committed between
+     * Subscribes from `after` (a seq the client already has) or from now; `from` is that seq, so a
+     * client that connected "from now" knows where it stands. Events committed between
      * `after` and now are read from the store first; live ones arriving meanwhile wait in a buffer.
      */
-    async subscribe(tenant: string, subscriber: Subscriber, after: number | undefined): Promise<() => void> {
+    async subscribe(
+      tenant: string,
+      subscriber: Subscriber,
+      after: number | undefined,
+    ): Promise<{ unsubscribe: () => void; from: number }> {
       const tail = await tailOf(tenant);
       const sub: Sub = { ...subscriber, buffer: after === undefined ? null : [] };
       const snapshot = tail.readSeq;
@@ -162,7 +167,7 @@ export function createStreamHub(db: Database, feed: ChangeFeed) {
           throw err;
         }
       }
-      return unsubscribe;
+      return { unsubscribe, from: after ?? snapshot };
     },
     subscriberCount: () => [...tails.values()].reduce((n, t) => n + t.subs.size, 0),
     stop() {
