@@ -210,6 +210,25 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
       expect(titles(await search({ ...window, tag: ['team:shop', 'region:us-east-1'] }))).toEqual([fixture[1]!.title]);
       expect(titles(await search({ ...window, tag: 'release:ledger@9.0' }))).toEqual([fixture[3]!.title]);
     });
+    it('finds by correlation ids and the sender’s references', async () => {
+      const res = await ingest({
+        body: anEvent({
+          occurredAt: new Date(base - 86_400_000).toISOString(),
+          service: 'corr',
+          title: 'Deploy corr',
+          correlation: { incidentId: 'INC-4471', commitSha: '9f1c2e7d' },
+          sourceRefs: { repo: 'acme/corr-api' },
+        }),
+      });
+      const id = res.results[0]!.id;
+      for (const q of ['INC-4471', '9f1c2e7', 'corr-api']) {
+        expect(
+          (await search({ q })).events.map((e) => e.id),
+          q,
+        ).toEqual([id]);
+      }
+    });
+
     it('combines text and filters', async () => {
       expect(titles(await search({ ...window, q: 'deploy', environment: 'production' }))).toEqual([fixture[0]!.title]);
     });

@@ -18,11 +18,37 @@ export const sqliteMatch = (terms: string[]): string => terms.map((t) => `"${t}"
 /** to_tsquery('simple', …) expression: every term as a prefix. */
 export const postgresTsQuery = (terms: string[]): string => terms.map((t) => `'${t}':*`).join(' & ');
 
-/** The text an event is found by. */
+/**
+ * The text an event is found by: its words, and the ids people paste into a search box (incident,
+ * release, commit, deployment, flag, alert fingerprint, the sender's own references).
+ */
 export function searchText(
-  e: Pick<Event, 'title' | 'description' | 'service' | 'environment' | 'source' | 'kind' | 'status' | 'tags'>,
+  e: Pick<
+    Event,
+    | 'title'
+    | 'description'
+    | 'service'
+    | 'environment'
+    | 'source'
+    | 'kind'
+    | 'status'
+    | 'tags'
+    | 'correlation'
+    | 'sourceRefs'
+  >,
 ): string {
-  const text = [e.title, e.description, e.service, e.environment, e.source, e.kind, e.status, ...Object.values(e.tags)]
+  const text = [
+    e.title,
+    e.description,
+    e.service,
+    e.environment,
+    e.source,
+    e.kind,
+    e.status,
+    ...Object.values(e.tags),
+    ...Object.values(e.correlation ?? {}),
+    ...Object.values(e.sourceRefs ?? {}),
+  ]
     .filter(Boolean)
     .join(' ');
   return words(text).join(' ');
