@@ -4,6 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
+# Puts `yarn` (pinned by package.json) on the PATH for later commands such as `yarn ballast`.
+corepack enable >/dev/null 2>&1 || echo "note: corepack enable failed; use 'source scripts/env.sh' to get yarn"
+
 if [ "${CI:-}" = "true" ]; then
   stage "yarn install" yarn install --immutable
 else
