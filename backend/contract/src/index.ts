@@ -5,6 +5,7 @@ export * from './ingest.js';
 export * from './search.js';
 export * from './keys.js';
 export * from './timeline.js';
+export * from './hooks.js';
 export * from './routes.js';
 export * from './client.js';
 export * from './openapi.js';

@@ -5,6 +5,7 @@ import { Event } from './event.js';
 import { AnnotationList, AnnotationQuery, ContextQuery, ContextResult, StreamQuery, VerifyResult } from './timeline.js';
 import { KeyCreate, KeyCreated, KeyIdParams, KeyList, ApiKey, TenantCreate, TenantCreated, WhoAmI } from './keys.js';
 import type { Permission } from './permissions.js';
+import { HookCreate, HookCreated, HookIdParams, HookList, HookRotate, Hook } from './hooks.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -137,6 +138,42 @@ export const routes = {
     status: 201,
     response: TenantCreated,
   }),
+  createHook: route({
+    method: 'POST',
+    path: '/v1/admin/hooks',
+    summary: 'Create a webhook for a source; the answer has the path to paste into the sender and the secret (once)',
+    permission: 'admin',
+    body: HookCreate,
+    status: 201,
+    response: HookCreated,
+  }),
+  listHooks: route({
+    method: 'GET',
+    path: '/v1/admin/hooks',
+    summary: "The tenant's webhooks (secrets by prefix only)",
+    permission: 'admin',
+    status: 200,
+    response: HookList,
+  }),
+  rotateHook: route({
+    method: 'POST',
+    path: '/v1/admin/hooks/:id/rotate',
+    summary: 'Add a new secret to a webhook, keeping previous ones valid while senders switch over',
+    permission: 'admin',
+    params: HookIdParams,
+    body: HookRotate,
+    status: 200,
+    response: HookCreated,
+  }),
+  deleteHook: route({
+    method: 'DELETE',
+    path: '/v1/admin/hooks/:id',
+    summary: 'Delete a webhook; its deliveries are refused from then on',
+    permission: 'admin',
+    params: HookIdParams,
+    status: 200,
+    response: Hook,
+  }),
 } as const satisfies Record<string, RouteDef>;
 
 export type Routes = typeof routes;
@@ -144,3 +181,6 @@ export type RouteId = keyof Routes;
 
 /** Unauthenticated operational endpoints, listed for OpenAPI. */
 export const opsPaths = ['/health', '/health/live', '/health/ready', '/metrics', '/openapi.json'] as const;
+
+/** Where senders deliver; authenticated by the hook's secret, not an API key. */
+export const HOOK_DELIVERY_PATH = '/v1/hooks/:source/:hookId';

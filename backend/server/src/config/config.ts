@@ -23,6 +23,10 @@ export const Config = z.strictObject({
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(10_000),
   /** PostgreSQL pool size per process. */
   databasePoolMax: z.coerce.number().int().min(1).max(100).default(10),
+  /** Secrets of each source's `default` hook, from BALLAST_SOURCE_<SOURCE>_SECRETS (comma-separated). */
+  sourceSecrets: z
+    .record(z.string(), z.array(z.string().min(16, 'hook secrets must be at least 16 characters')))
+    .default({}),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -36,6 +40,7 @@ const envNames: Record<keyof Config, string> = {
   bodyLimitBytes: 'BALLAST_BODY_LIMIT_BYTES',
   shutdownTimeoutMs: 'BALLAST_SHUTDOWN_TIMEOUT_MS',
   databasePoolMax: 'BALLAST_DATABASE_POOL_MAX',
+  sourceSecrets: 'BALLAST_SOURCE_<SOURCE>_SECRETS',
 };
 
 export class ConfigError extends Error {}
@@ -67,11 +72,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     const value = env[name];
     if (value !== undefined && value !== '') merged[key] = value;
   }
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^BALLAST_SOURCE_([A-Z0-9]+)_SECRETS$/.exec(name);
+    if (!m || !value) continue;
+    const secrets = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    merged.sourceSecrets = { ...(merged.sourceSecrets as object), [m[1]!.toLowerCase()]: secrets };
+  }
   const result = Config.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? '');
-    const where = key in envNames ? `${key} (${envNames[key as keyof Config]})` : key || 'config';
+    const where =
+      key === 'sourceSecrets' && issue.path[1] !== undefined
+        ? `sourceSecrets (BALLAST_SOURCE_${String(issue.path[1]).toUpperCase()}_SECRETS)`
+        : key in envNames
+          ? `${key} (${envNames[key as keyof Config]})`
+          : key || 'config';
     throw new ConfigError(`config ${where}: ${issue.message}`);
   }
   return result.data;

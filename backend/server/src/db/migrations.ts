@@ -106,6 +106,26 @@ const migrations: Migration[] = [
       });
     },
   },
+  {
+    name: '003_hooks',
+    async up(knex) {
+      // Secrets are kept as given: an HMAC can only be checked with the secret itself.
+      await knex.schema.createTable('hooks', (t) => {
+        t.string('id', 64).primary();
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('source', 32).notNullable();
+        t.string('name', 128).notNullable();
+        t.boolean('allow_unsigned').notNullable();
+        t.text('options').notNullable();
+        t.text('secrets').notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.index(['tenant']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('hooks');
+    },
+  },
 ];
 
 export function migrationSource(dialect: Dialect): Knex.MigrationSource<Migration> {

@@ -16,13 +16,17 @@ import { createChangeFeed } from '../events/stream/changeFeed.js';
 import { createStreamHub } from '../events/stream/hub.js';
 import type { StoreClock } from '../events/store.js';
 import { tenantService } from '../tenants/tenants.js';
+import { sourcePlugins } from '@ballast/plugins';
+import { hookService } from '../hooks/hookService.js';
+import { hookRoutes } from '../hooks/routes.js';
+import { registerHookDelivery } from '../hooks/delivery.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { VERSION } from '../version.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'>;
   logger?: Logger;
   db: Database;
   clock?: StoreClock;
@@ -46,6 +50,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const recordPolicyEvent = policyEventRecorder(store);
   const keys = keyService(db.knex, recordPolicyEvent);
   const tenants = tenantService(db.knex, keys, recordPolicyEvent);
+  const hooks = hookService(db.knex, recordPolicyEvent, config.sourceSecrets);
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -148,7 +153,9 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     ...eventRoutes(store, metrics),
     ...timelineRoutes(store, hub, openStreams),
     ...authRoutes(keys, tenants, authenticator),
+    ...hookRoutes(hooks),
   });
+  await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics });
 
   return { app, tenants, metrics };
 }

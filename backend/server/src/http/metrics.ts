@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    hookDeliveries: new client.Counter({
+      name: 'ballast_hook_deliveries_total',
+      help: 'Webhook deliveries by source and result (stored, duplicate, ignored, or the refusal reason)',
+      labelNames: ['source', 'result'] as const,
+      registers: [registry],
+    }),
     storeUp: new client.Gauge({
       name: 'ballast_store_up',
       help: '1 when the last readiness check reached the store',
