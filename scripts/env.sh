@@ -36,3 +36,14 @@ ensure_postgres() {
   echo "PostgreSQL did not become ready" >&2
   return 1
 }
+
+# Installs Debian packages the tests drive (a real Alertmanager, later a browser) when missing.
+ensure_debian_packages() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
