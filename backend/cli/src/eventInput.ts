@@ -51,7 +51,7 @@ export const EVENT_FLAG_NAMES: Record<keyof EventFlags, string> = {
 };
 
 /** `k=v` at the first `=`; values may hold `=` (URLs with query strings do). */
-function splitPair(value: string, flag: string, shape: string): [string, string] {
+export function splitPair(value: string, flag: string, shape: string): [string, string] {
   const at = value.indexOf('=');
   if (at <= 0) throw new UsageError(`${flag} takes ${shape}, got "${value}"`);
   return [value.slice(0, at), value.slice(at + 1)];

@@ -51,6 +51,6 @@ export const keySummary = (key: ApiKey): string =>
   `${key.id} "${key.name}" (role ${key.role}${key.kind === 'standard' ? '' : `, kind ${key.kind}`}, services ${key.services.join(', ')})`;
 
 /** The secret alone on its line, so it can be copied, and said plainly to be shown once. */
-export function secretLines(secret: string): string[] {
-  return ['', '  Secret (shown once; only its hash is stored, so save it now):', `    ${secret}`, ''];
+export function secretLines(secret: string, why = 'only its hash is stored'): string[] {
+  return ['', `  Secret (shown once; ${why}, so save it now):`, `    ${secret}`, ''];
 }

@@ -11,6 +11,13 @@ export function integer(value: string): number {
   return Number(value);
 }
 
+/** --url and --api-key from the command and the commands above it; the one nearest the command wins. */
+function connectionOptions(cmd: Command): GlobalOptions {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  return Object.assign({}, ...chain.map((c) => c.opts<GlobalOptions>()));
+}
+
 /** What every command gets: the io, and a way to reach the server with the flags and env in force. */
 export interface CommandContext {
   io: Io;
@@ -21,7 +28,7 @@ export function commandContext(io: Io, onConnect: (t: Target) => void): CommandC
   return {
     io,
     connect(cmd) {
-      const target = resolveTarget(cmd.optsWithGlobals<GlobalOptions>(), io.env);
+      const target = resolveTarget(connectionOptions(cmd), io.env);
       onConnect(target);
       return target;
     },

@@ -1,9 +1,11 @@
 /** The `ballast` command tree, runnable in-process: `run(argv, io)` returns the exit code. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { auditCommand } from './audit.js';
 import { DEFAULT_URL, reportFailure, type Target } from './context.js';
 import { seedCommand } from './demo/seed.js';
+import { deployCommand } from './deploy.js';
 import { eventsCommand } from './events.js';
+import { hooksCommand } from './hooks.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprintln, UsageError, type Io } from './io.js';
 import { keysCommand, whoamiCommand } from './keys.js';
 import { commandContext } from './options.js';
@@ -25,29 +27,44 @@ Exit codes:
   2  usage error: the command line or a file it names could not be used; nothing was sent
 `;
 
-/** Commands added with addCommand() do not inherit these, so every level gets them. */
-function configure(cmd: Command, io: Io): void {
+/**
+ * Commands added with addCommand() do not inherit these, so every level gets them. The program's own
+ * options count only before the command (positional options), or `deploy --version 1.2.3` would print
+ * the CLI's version; so every command that talks to the server takes --url and --api-key itself, and
+ * both still go before or after the command.
+ */
+function configure(cmd: Command, io: Io, top = true): void {
   cmd
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(add --help for usage)');
-  for (const sub of cmd.commands) configure(sub, io);
+  // Groups (`events --url … search`) take them unlisted; `serve` reads the server's own settings and
+  // accepts both, as before, only to ignore them.
+  if (!top) addConnectionOptions(cmd, cmd.commands.length > 0 || cmd.name() === 'serve');
+  for (const sub of cmd.commands) configure(sub, io, false);
+}
+
+function addConnectionOptions(cmd: Command, hidden = false): Command {
+  const url = new Option('--url <url>', `server URL (env BALLAST_URL, default ${DEFAULT_URL})`);
+  const apiKey = new Option('--api-key <key>', 'API key (env BALLAST_API_KEY)');
+  return cmd.addOption(hidden ? url.hideHelp() : url).addOption(hidden ? apiKey.hideHelp() : apiKey);
 }
 
 export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}): Command {
   const ctx = commandContext(io, onConnect);
-  const program = new Command('ballast')
+  const program = addConnectionOptions(new Command('ballast'))
     .description(
-      'Ballast from scripts and CI: post, search, follow and export timeline events, verify the audit chain, manage keys and tenants, seed a demo day.',
+      'Ballast from scripts and CI: post deploy markers, search, follow and export timeline events, verify the audit chain, manage webhooks, keys and tenants, seed a demo day.',
     )
     .version(VERSION)
-    .option('--url <url>', `server URL (env BALLAST_URL, default ${DEFAULT_URL})`)
-    .option('--api-key <key>', 'API key (env BALLAST_API_KEY)')
+    .enablePositionalOptions()
     .addHelpText('after', HELP_FOOTER)
     .addCommand(serveCommand())
     .addCommand(eventsCommand(ctx))
+    .addCommand(deployCommand(ctx))
     .addCommand(auditCommand(ctx))
     .addCommand(keysCommand(ctx))
+    .addCommand(hooksCommand(ctx))
     .addCommand(tenantsCommand(ctx))
     .addCommand(whoamiCommand(ctx))
     .addCommand(new Command('demo').description('demo data, through the public API').addCommand(seedCommand(ctx)));
