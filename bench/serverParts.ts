@@ -5,6 +5,7 @@
 export { parseIngestBody } from '@ballast/contract';
 export { eventHash } from '../backend/server/src/events/chain.js';
 export { searchText } from '../backend/server/src/events/fullText.js';
+export { prepareBatch } from '../backend/server/src/events/ingestBatch.js';
 export { createKnexEventStore, systemClock } from '../backend/server/src/events/knexEventStore.js';
 export { openDatabase, migrate } from '../backend/server/src/db/knex.js';
 export { createChangeFeed } from '../backend/server/src/events/stream/changeFeed.js';

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventInput, type Actor, type Event } from '@ballast/contract';
 import { migrate, openDatabase, type Database } from '../db/knex.js';
 import { createTestStore, DIALECTS, type TestStore } from '../../test/harness.js';
-import { eventHash, GENESIS_HASH, hashForm } from './chain.js';
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { contentHash, eventHash, GENESIS_HASH, hashForm, linkHash } from './chain.js';
 import { createKnexEventStore } from './knexEventStore.js';
 import type { StoreClock } from './store.js';
 
@@ -68,6 +70,53 @@ describe('hash chain', () => {
     expect(a).toHaveLength(2);
     expect(a!.map((e) => e.hash)).toEqual(b!.map((e) => e.hash));
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('hashes as ADR 001 says: sha256(prevHash \\n seq \\n sha256(JCS(event without seq, prevHash, hash)))', () => {
+    const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+    for (const event of stored.sqlite!) {
+      const { seq, prevHash, hash, ...content } = event;
+      const salt = (event.seq === 1 ? 1 : 2).toString(16).padStart(32, '0');
+      const form = hashForm(content, salt);
+      expect(form).not.toHaveProperty('seq');
+      expect(form).not.toHaveProperty('prevHash');
+      const expectedContent = sha256(canonicalize(form)!);
+      expect(contentHash(content, salt)).toBe(expectedContent);
+      expect(hash).toBe(sha256(`${prevHash}\n${seq}\n${expectedContent}`));
+    }
+    // Pinned: a change to the format (or to what the store puts in an event) must be deliberate,
+    // since every stored chain and every exported audit depends on it.
+    expect(stored.sqlite!.map((e) => e.hash)).toEqual([
+      '05e105a512063917c06b7f82c5953d798ba4c0e100c0fbc3f50fb75d31e329ed',
+      'e8247c9448609a442e4691084b1065b0ee19a8ede7f15e8effe46773670968bf',
+    ]);
+  });
+
+  it('binds the content to its place: the same content elsewhere in the chain hashes differently', () => {
+    const { hash, ...first } = stored.sqlite![0]!;
+    const salt = '00000000000000000000000000000001';
+    expect(eventHash(first, salt)).toBe(hash);
+    expect(contentHash({ ...first, seq: 7, prevHash: 'f'.repeat(64) } as typeof first, salt)).toBe(
+      contentHash(first, salt),
+    );
+    expect(linkHash(first.prevHash, 2, contentHash(first, salt))).not.toBe(hash);
+    expect(linkHash('f'.repeat(64), 1, contentHash(first, salt))).not.toBe(hash);
+    // id and receivedAt are assigned before the lock, and the content hash covers them.
+    expect(eventHash({ ...first, id: first.id.replace(/1$/, '2') }, salt)).not.toBe(hash);
+    expect(eventHash({ ...first, receivedAt: '2026-11-20T10:00:00.124Z' }, salt)).not.toBe(hash);
+  });
+
+  it('stores the contract object as JSON, keys in the contract order, chain fields last', async () => {
+    for (const db of dbs) {
+      const rows = await db.knex('events').where({ tenant: 't1' }).orderBy('seq').select('doc');
+      for (const { doc } of rows as { doc: string }[]) {
+        const event = JSON.parse(doc) as Event;
+        expect(JSON.stringify(event)).toBe(doc);
+        const keys = Object.keys(event);
+        expect(keys.slice(0, 4)).toEqual(['id', 'tenant', 'seq', 'occurredAt']);
+        expect(keys.slice(-2)).toEqual(['prevHash', 'hash']);
+      }
+    }
   });
 
   it('links each event to the previous one from the genesis hash', () => {

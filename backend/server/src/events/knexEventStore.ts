@@ -4,11 +4,10 @@ import { monotonicFactory } from 'ulid';
 import type { Actor, Event, EventPage, IngestResult, ParsedEventInput, SearchQuery } from '@ballast/contract';
 import { toNumber, type Database } from '../db/knex.js';
 import { ApiError } from '../http/errors.js';
-import { eventHash, GENESIS_HASH } from './chain.js';
+import { lockChainHead, StoredMeanwhile, storedKeys, writeChained } from './batchWriter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { rangeOf } from './ranges.js';
-import { searchText } from './fullText.js';
 import { applyFilters } from './filters.js';
+import { chainBatch, prepareBatch, type PreparedBatch } from './ingestBatch.js';
 import type { EventStore, StoreClock, TenantEventStore } from './store.js';
 import type { ChangeFeed } from './stream/changeFeed.js';
 import { annotationsFor } from './annotations.js';
@@ -17,61 +16,22 @@ import { verifyChain } from './verify.js';
 
 export const systemClock = (): StoreClock => {
   const ulid = monotonicFactory();
+  // Salts are cut from a pool of random bytes: one call to the CSPRNG per 256 events, not per event.
+  let pool = Buffer.alloc(0);
+  let at = 0;
   return {
     now: () => Date.now(),
     newId: (time) => ulid(time),
-    newSalt: () => randomBytes(16).toString('hex'),
+    newSalt: () => {
+      if (at === pool.length) {
+        pool = randomBytes(4096);
+        at = 0;
+      }
+      at += 16;
+      return pool.toString('hex', at - 16, at);
+    },
   };
 };
-
-const INSERT_CHUNK = 250;
-/** knex writes a multi-row INSERT on SQLite as a compound SELECT, which SQLite caps at 500 terms. */
-const TAG_CHUNK = 400;
-
-interface Prepared {
-  event: Event;
-  salt: string;
-  searchText: string;
-}
-
-/** Builds the stored event: server-owned fields, the claimed actor marked unverified. */
-function toEvent(
-  input: ParsedEventInput,
-  tenant: string,
-  seq: number,
-  id: string,
-  receivedAt: number,
-  keyActor: Actor,
-  prevHash: string,
-): Omit<Event, 'hash'> {
-  const actor: Actor = input.actor ? { ...input.actor, verified: false } : keyActor;
-  const e: Omit<Event, 'hash'> = {
-    id,
-    tenant,
-    seq,
-    occurredAt: input.occurredAt,
-    ...(input.endedAt !== undefined && { endedAt: input.endedAt }),
-    receivedAt: new Date(receivedAt).toISOString(),
-    source: input.source,
-    kind: input.kind,
-    ...(input.status !== undefined && { status: input.status }),
-    severity: input.severity,
-    ...(input.service !== undefined && { service: input.service }),
-    ...(input.environment !== undefined && { environment: input.environment }),
-    sourceRefs: input.sourceRefs,
-    title: input.title,
-    ...(input.description !== undefined && { description: input.description }),
-    links: input.links,
-    actor,
-    tags: input.tags,
-    attributes: input.attributes as Event['attributes'],
-    personalAttributes: input.personalAttributes,
-    correlation: input.correlation,
-    ...(input.dedupeKey !== undefined && { dedupeKey: input.dedupeKey }),
-    prevHash,
-  };
-  return e;
-}
 
 export function createKnexEventStore(
   db: Database,
@@ -88,23 +48,35 @@ export function createKnexEventStore(
 } {
   const { knex, dialect } = db;
 
-  /** Takes the tenant's chain-head lock once for the whole batch. */
-  async function lockHead(trx: Knex.Transaction, tenant: string): Promise<{ seq: number; hash: string }> {
-    if (dialect === 'postgres') {
-      await trx.raw('INSERT INTO chain_heads (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant) DO NOTHING', [
-        tenant,
-        GENESIS_HASH,
-      ]);
-      const row = await trx('chain_heads').where({ tenant }).forUpdate().first('seq', 'hash');
-      return { seq: toNumber(row.seq), hash: row.hash };
+  /**
+   * The transaction of an append: find stored duplicates, lock the chain head, number and link the new
+   * events, write them and the new head. Everything else was done by `prepareBatch` before; under the
+   * lock there are two statements, the lock itself and the write, then NOTIFY and COMMIT.
+   */
+  async function writeBatch(trx: Knex.Transaction, batch: PreparedBatch): Promise<IngestResult> {
+    const known = await storedKeys(trx, dialect, batch);
+    const head = await lockChainHead(trx, batch.tenant);
+    const chained = chainBatch(batch, head, known);
+    if (chained.events.length > 0) {
+      await writeChained(trx, dialect, batch, chained);
+      await feed?.inTransaction(trx, batch.tenant, chained.head.seq);
     }
-    // SQLite has one writer at a time; the transaction is the lock.
-    await trx.raw('INSERT INTO chain_heads (tenant, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant) DO NOTHING', [
-      tenant,
-      GENESIS_HASH,
-    ]);
-    const row = await trx('chain_heads').where({ tenant }).first('seq', 'hash');
-    return { seq: toNumber(row.seq), hash: row.hash };
+    const created = chained.events.length;
+    return { created, duplicates: batch.events.length - created, results: chained.results };
+  }
+
+  /**
+   * Runs `attempt` again when another batch stored one of this batch's dedupeKeys between the lookup
+   * and the write; the second lookup finds it, so one retry is the rule and a third attempt is rare.
+   */
+  async function retryWhenStoredMeanwhile(attempt: () => Promise<IngestResult>): Promise<IngestResult> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof StoredMeanwhile) || n === 3) throw err;
+      }
+    }
   }
 
   async function appendInTransaction(
@@ -113,82 +85,10 @@ export function createKnexEventStore(
     inputs: ParsedEventInput[],
     keyActor: Actor,
   ): Promise<IngestResult> {
-    const head = await lockHead(trx, tenant);
-    const keys = [...new Set(inputs.map((e) => e.dedupeKey).filter((k): k is string => k !== undefined))];
-    const known = new Map<string, { id: string; seq: number }>();
-    for (let i = 0; i < keys.length; i += INSERT_CHUNK) {
-      const rows = await trx('events')
-        .where({ tenant })
-        .whereIn('dedupe_key', keys.slice(i, i + INSERT_CHUNK))
-        .select('dedupe_key', 'id', 'seq');
-      for (const r of rows) known.set(r.dedupe_key, { id: r.id, seq: toNumber(r.seq) });
-    }
-
-    const receivedAt = clock.now();
-    let seq = head.seq;
-    let prevHash = head.hash;
-    const prepared: Prepared[] = [];
-    const results: IngestResult['results'] = [];
-    inputs.forEach((input, index) => {
-      const dup = input.dedupeKey !== undefined ? known.get(input.dedupeKey) : undefined;
-      if (dup) {
-        results.push({ index, id: dup.id, seq: dup.seq, status: 'duplicate' });
-        return;
-      }
-      seq += 1;
-      const salt = clock.newSalt();
-      const unhashed = toEvent(input, tenant, seq, clock.newId(receivedAt), receivedAt, keyActor, prevHash);
-      const hash = eventHash(unhashed, salt);
-      const event: Event = { ...unhashed, hash };
-      prevHash = hash;
-      if (input.dedupeKey !== undefined) known.set(input.dedupeKey, { id: event.id, seq });
-      prepared.push({ event, salt, searchText: searchText(event) });
-      results.push({ index, id: event.id, seq, status: 'created' });
-    });
-
-    for (let i = 0; i < prepared.length; i += INSERT_CHUNK) {
-      const chunk = prepared.slice(i, i + INSERT_CHUNK);
-      const rows = chunk.map(({ event: e, salt, searchText: text }) => {
-        const range = rangeOf(e);
-        return {
-          id: e.id,
-          tenant,
-          seq: e.seq,
-          occurred_at: Date.parse(e.occurredAt),
-          ended_at: e.endedAt ? Date.parse(e.endedAt) : null,
-          received_at: receivedAt,
-          source: e.source,
-          kind: e.kind,
-          status: e.status ?? null,
-          severity: e.severity,
-          service: e.service ?? null,
-          environment: e.environment ?? null,
-          dedupe_key: e.dedupeKey ?? null,
-          hash: e.hash,
-          prev_hash: e.prevHash,
-          salt,
-          doc: JSON.stringify(e),
-          range_key: range?.key ?? null,
-          range_role: range?.role ?? null,
-          ...(dialect === 'postgres' && { search: knex.raw("to_tsvector('simple', ?)", [text]) }),
-        };
-      });
-      const inserted: { rid: number | string }[] = await trx('events').insert(rows, ['rid']);
-      if (dialect === 'sqlite') {
-        const fts = inserted.map((r, j) => ({ rowid: toNumber(r.rid), body: chunk[j]!.searchText }));
-        await trx('events_fts').insert(fts);
-      }
-      const tags = chunk.flatMap(({ event: e }) =>
-        Object.entries(e.tags).map(([k, v]) => ({ tenant, seq: e.seq, k, v })),
-      );
-      for (let t = 0; t < tags.length; t += TAG_CHUNK) await trx('event_tags').insert(tags.slice(t, t + TAG_CHUNK));
-    }
-
-    if (prepared.length > 0) {
-      await trx('chain_heads').where({ tenant }).update({ seq, hash: prevHash });
-      await feed?.inTransaction(trx, tenant, seq);
-    }
-    return { created: prepared.length, duplicates: inputs.length - prepared.length, results };
+    const batch = await prepareBatch(tenant, inputs, keyActor, clock);
+    // Without dedupeKeys there is nothing to retry; with them, a savepoint undoes only this batch.
+    if (!batch.events.some((e) => e.dedupeKey !== undefined)) return writeBatch(trx, batch);
+    return retryWhenStoredMeanwhile(() => trx.transaction((savepoint) => writeBatch(savepoint, batch)));
   }
 
   function forTenant(tenant: string): TenantEventStore {
@@ -199,7 +99,11 @@ export function createKnexEventStore(
     }
     return {
       tenant,
-      append: (events, actor) => knex.transaction((trx) => appendInTransaction(trx, tenant, events, actor)),
+      async append(events, actor) {
+        // Prepared before the transaction: no connection is held, and no lock, while it runs.
+        const batch = await prepareBatch(tenant, events, actor, clock);
+        return retryWhenStoredMeanwhile(() => knex.transaction((trx) => writeBatch(trx, batch)));
+      },
 
       get,
       annotations: (window) => annotationsFor(db, tenant, window),
