@@ -45,6 +45,24 @@ export function safeEqual(a: string, b: string): boolean {
 export const hmacHex = (algorithm: 'sha256' | 'sha1', secret: string, data: Buffer | string): string =>
   createHmac(algorithm, secret).update(data).digest('hex');
 
+/**
+ * The common scheme: one header holding the hex HMAC-SHA256 of the raw body (after an optional prefix
+ * such as GitHub's `sha256=`), checked against every secret of the hook.
+ */
+export function verifyHexHmac(
+  spec: { header: string; prefix?: string; missing: string; mismatch: string },
+  raw: Buffer,
+  headers: Headers,
+  secrets: readonly string[],
+): VerifyOutcome {
+  const given = headers[spec.header.toLowerCase()]?.trim().toLowerCase();
+  if (!given) return { ok: false, reason: 'missing_signature', header: spec.header, message: spec.missing };
+  const prefix = spec.prefix ?? '';
+  return secrets.some((s) => safeEqual(given, prefix + hmacHex('sha256', s, raw)))
+    ? { ok: true }
+    : { ok: false, reason: 'bad_signature', header: spec.header, message: spec.mismatch };
+}
+
 /** `Authorization: Bearer <secret>` against any of the hook's secrets. */
 export function verifyBearer(headers: Headers, secrets: readonly string[]): VerifyOutcome {
   const header = headers.authorization;

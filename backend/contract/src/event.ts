@@ -10,6 +10,9 @@ export const EVENT_LIMITS = {
   links: 20,
   attributesBytes: 64 * 1024,
   sourceRefs: 20,
+  /** Sender ids are indexed beside tags, so they fit the same columns. */
+  sourceRefKeyChars: 48,
+  sourceRefValueChars: 256,
   dedupeKeyChars: 256,
   batch: 1000,
 } as const;
@@ -51,7 +54,9 @@ export const Status = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,31}$/, 'status must be a lowercase word such as triggered, resolved, started');
 
-const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+// One encoder for the module: validation measures every description and attributes object.
+const encoder = new TextEncoder();
+const utf8Bytes = (s: string): number => encoder.encode(s).length;
 
 /** ISO 8601 with an offset; stored and returned as UTC with millisecond precision. */
 export const Timestamp = z.iso
@@ -110,7 +115,7 @@ const Tags = z
   .refine((t) => Object.keys(t).length <= EVENT_LIMITS.tags, `at most ${EVENT_LIMITS.tags} tags`);
 
 const SourceRefs = z
-  .record(z.string().min(1).max(64), z.string().max(512))
+  .record(z.string().min(1).max(EVENT_LIMITS.sourceRefKeyChars), z.string().max(EVENT_LIMITS.sourceRefValueChars))
   .refine((t) => Object.keys(t).length <= EVENT_LIMITS.sourceRefs, `at most ${EVENT_LIMITS.sourceRefs} source refs`);
 
 const Attributes = z
@@ -183,5 +188,10 @@ export const Event = z.object({
   dedupeKey: z.string().optional(),
   hash: z.string(),
   prevHash: z.string(),
+  /**
+   * Present only on events read back when a service mapping (added after the event was stored) now
+   * places the event elsewhere: the service and environment as recorded, which the hash covers.
+   */
+  recorded: z.object({ service: z.string().optional(), environment: z.string().optional() }).optional(),
 });
 export type Event = z.infer<typeof Event>;

@@ -6,6 +6,7 @@ export * from './search.js';
 export * from './keys.js';
 export * from './timeline.js';
 export * from './hooks.js';
+export * from './mappings.js';
 export * from './routes.js';
 export * from './client.js';
 export * from './openapi.js';

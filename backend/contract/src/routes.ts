@@ -5,6 +5,7 @@ import { Event } from './event.js';
 import { AnnotationList, AnnotationQuery, ContextQuery, ContextResult, StreamQuery, VerifyResult } from './timeline.js';
 import { KeyCreate, KeyCreated, KeyIdParams, KeyList, ApiKey, TenantCreate, TenantCreated, WhoAmI } from './keys.js';
 import type { Permission } from './permissions.js';
+import { ServiceMapping, ServiceMappingKey, ServiceMappingList } from './mappings.js';
 import { HookCreate, HookCreated, HookIdParams, HookList, HookRotate, Hook } from './hooks.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -173,6 +174,32 @@ export const routes = {
     params: HookIdParams,
     status: 200,
     response: Hook,
+  }),
+  putMapping: route({
+    method: 'PUT',
+    path: '/v1/mappings',
+    summary: "Map a sender's id (a Sentry project, a GitHub repo, ...) to a service; applies to past events too",
+    permission: 'catalog:write',
+    body: ServiceMapping,
+    status: 200,
+    response: ServiceMapping,
+  }),
+  listMappings: route({
+    method: 'GET',
+    path: '/v1/mappings',
+    summary: "The tenant's sender-id → service mappings",
+    permission: 'events:read',
+    status: 200,
+    response: ServiceMappingList,
+  }),
+  deleteMapping: route({
+    method: 'DELETE',
+    path: '/v1/mappings',
+    summary: 'Remove a mapping; events fall back to the service their source gave them',
+    permission: 'catalog:write',
+    query: ServiceMappingKey,
+    status: 200,
+    response: ServiceMapping,
   }),
 } as const satisfies Record<string, RouteDef>;
 

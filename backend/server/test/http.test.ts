@@ -139,6 +139,12 @@ describe('permissions', () => {
     listHooks: { path: '/v1/admin/hooks' },
     rotateHook: { path: '/v1/admin/hooks/hk_missing/rotate', init: json({}) },
     deleteHook: { path: '/v1/admin/hooks/hk_missing', init: { method: 'DELETE' } },
+    putMapping: {
+      path: '/v1/mappings',
+      init: { ...json({ source: 'sentry', refKey: 'project', refValue: 'p', service: 's' }), method: 'PUT' },
+    },
+    listMappings: { path: '/v1/mappings' },
+    deleteMapping: { path: '/v1/mappings?source=sentry&refKey=project&refValue=nope', init: { method: 'DELETE' } },
     whoAmI: { path: '/v1/auth/whoami' },
     createKey: { path: '/v1/keys', init: json({ name: 'by-perm-test', role: 'viewer' }) },
     listKeys: { path: '/v1/keys' },

@@ -22,8 +22,11 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
       headers: { authorization: `Bearer ${config.bootstrapAdminKey}`, 'content-type': 'application/json' },
       body,
     });
-    // Start closing once the request has reached the server (its connection is open).
-    await new Promise((r) => setTimeout(r, 20));
+    // Start closing once the server has the request: it counts it in flight (this probe is one more).
+    for (;;) {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      if (Number(/^ballast_http_requests_in_flight (\d+)/m.exec(text)?.[1] ?? 0) >= 2) break;
+    }
     const closed = server.close();
     const res = await inFlight;
     await closed;

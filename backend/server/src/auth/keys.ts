@@ -1,3 +1,4 @@
+import type { PolicyRecorder } from '../events/policyEvents.js';
 import type { Knex } from 'knex';
 import { ulid } from 'ulid';
 import { type KeyCreate, type Actor, type KeyCreated } from '@ballast/contract';
@@ -6,17 +7,8 @@ import { ApiError } from '../http/errors.js';
 import { keyStore, rowToKey } from './keyStore.js';
 import { newToken, tokenHash, tokenPrefix } from './tokens.js';
 
-type AppendPolicyEvent = (
-  trx: Knex.Transaction,
-  tenant: string,
-  title: string,
-  status: string,
-  attributes: Record<string, unknown>,
-  actor: Actor,
-) => Promise<void>;
-
 /** Creating and revoking keys: each change is stored with its policy event in one transaction. */
-export function keyService(knex: Knex, recordEvent: AppendPolicyEvent, now: () => number = Date.now) {
+export function keyService(knex: Knex, recordEvent: PolicyRecorder, now: () => number = Date.now) {
   async function createInTransaction(
     trx: Knex.Transaction,
     tenant: string,

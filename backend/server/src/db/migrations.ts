@@ -126,6 +126,25 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('hooks');
     },
   },
+  {
+    name: '004_service_mappings',
+    async up(knex) {
+      await knex.schema.createTable('service_mappings', (t) => {
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('source', 32).notNullable();
+        t.string('ref_key', 48).notNullable();
+        t.string('ref_value', 256).notNullable();
+        t.string('service', 128).notNullable();
+        t.string('environment', 128).nullable();
+        t.bigInteger('updated_at').notNullable();
+        t.primary(['tenant', 'source', 'ref_key', 'ref_value']);
+        t.index(['tenant', 'service']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('service_mappings');
+    },
+  },
 ];
 
 export function migrationSource(dialect: Dialect): Knex.MigrationSource<Migration> {

@@ -15,6 +15,8 @@ export interface AnnotationWindow {
   source?: Event['source'][];
   kind?: Event['kind'][];
   tag?: { key: string; value: string }[];
+  /** Where the tenant's current service mappings put an event (its stored service otherwise). */
+  place?: (e: Event) => Event;
 }
 
 const parse = (rows: { doc: string }[]): Event[] => rows.map((r) => JSON.parse(r.doc) as Event);
@@ -151,5 +153,7 @@ export async function annotationsFor(db: Database, tenant: string, w: Annotation
   const all = [...straddling, ...longEvents, ...inWindow, ...laterEnds].filter(
     (e) => !seen.has(e.id) && seen.add(e.id),
   );
-  return pairAnnotations(all, w.to).filter((a) => (a.timeEnd ?? a.time) >= w.from && a.time <= w.to);
+  return pairAnnotations(w.place ? all.map(w.place) : all, w.to).filter(
+    (a) => (a.timeEnd ?? a.time) >= w.from && a.time <= w.to,
+  );
 }

@@ -4,6 +4,13 @@ import type { Dialect } from '../db/knex.js';
 import { postgresTsQuery, queryTerms, searchText, sqliteMatch } from './fullText.js';
 
 /**
+ * Sender ids (`sourceRefs`) are indexed beside tags under keys that tags cannot have (tag keys hold no
+ * colon): `:ref:<key>`. This is how a mapping added later finds events stored before it.
+ */
+export const REF_TAG_PREFIX = ':ref:';
+const REF_TAG_SQL = `'${REF_TAG_PREFIX}' || m.ref_key`;
+
+/**
  * The shared filters (text, service, environment, source, kind, severity, status, tags) in two forms
  * with one meaning: as SQL for search and catch-up, and in memory for the live stream.
  */
@@ -13,7 +20,24 @@ export function applyFilters(
   dialect: Dialect,
   f: Partial<EventFilters>,
 ): Knex.QueryBuilder {
-  if (f.service?.length) qb.whereIn('e.service', f.service);
+  if (f.service?.length) {
+    const services = f.service;
+    // The recorded service, or a sender id that a mapping now places in one of these services.
+    qb.where((w) =>
+      w.whereIn('e.service', services).orWhereExists(
+        knex('event_tags as r')
+          .join('service_mappings as m', (j) =>
+            j
+              .on('m.tenant', '=', 'r.tenant')
+              .andOn('m.ref_value', '=', 'r.v')
+              .andOn(knex.raw(`r.k = ${REF_TAG_SQL}`)),
+          )
+          .select(knex.raw('1'))
+          .whereRaw('r.tenant = e.tenant and r.seq = e.seq and m.source = e.source')
+          .whereIn('m.service', services),
+      ),
+    );
+  }
   if (f.environment?.length) qb.whereIn('e.environment', f.environment);
   if (f.source?.length) qb.whereIn('e.source', f.source);
   if (f.kind?.length) qb.whereIn('e.kind', f.kind);

@@ -32,3 +32,6 @@ export function policyEventRecorder(store: Appender, now: () => number = Date.no
     await store.appendInTransaction(trx, tenant, [event], actor);
   };
 }
+
+/** How the control plane records its changes: in the caller's transaction, as the given actor. */
+export type PolicyRecorder = ReturnType<typeof policyEventRecorder>;

@@ -3,10 +3,12 @@ import { ApiError } from '../http/errors.js';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EventStore } from './store.js';
+import { place, placeStored, type MappingService } from '../mappings/mappings.js';
 
 export function eventRoutes(
   store: EventStore,
   metrics: Metrics,
+  mappings: MappingService,
 ): Pick<RouteHandlers, 'ingestEvents' | 'searchEvents' | 'getEvent'> {
   return {
     ingestEvents: {
@@ -37,7 +39,11 @@ export function eventRoutes(
             ],
           );
         }
-        const result = await store.forTenant(auth.tenant).append(events, auth.actor);
+        const lookup = await mappings.lookupFor(auth.tenant);
+        const result = await store.forTenant(auth.tenant).append(
+          events.map((e) => place(e, lookup)),
+          auth.actor,
+        );
         metrics.eventsIngested.inc({ result: 'created' }, result.created);
         metrics.eventsIngested.inc({ result: 'duplicate' }, result.duplicates);
         // A retry that stored nothing new is not a creation.
@@ -46,14 +52,20 @@ export function eventRoutes(
       },
     },
     searchEvents: {
-      handle: ({ auth, query }) => store.forTenant(auth.tenant).search(query),
+      async handle({ auth, query }) {
+        const [page, lookup] = await Promise.all([
+          store.forTenant(auth.tenant).search(query),
+          mappings.lookupFor(auth.tenant),
+        ]);
+        return { ...page, events: page.events.map((e) => placeStored(e, lookup)) };
+      },
     },
     getEvent: {
       async handle({ auth, params }) {
         const event = await store.forTenant(auth.tenant).get(params.id);
         if (!event)
           throw new ApiError(404, 'not_found', `no event ${params.id}`, [{ path: 'params.id', message: 'not found' }]);
-        return event;
+        return placeStored(event, await mappings.lookupFor(auth.tenant));
       },
     },
   };

@@ -3,6 +3,7 @@ import { ApiError } from '../http/errors.js';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { EventStore } from './store.js';
 import type { StreamHub } from './stream/hub.js';
+import { placeStored, type MappingService } from '../mappings/mappings.js';
 
 /** Open streams, so shutdown can end them instead of waiting for clients that never hang up. */
 export type OpenStreams = Set<() => void>;
@@ -23,6 +24,7 @@ export function timelineRoutes(
   store: EventStore,
   hub: StreamHub,
   open: OpenStreams,
+  mappings: MappingService,
 ): Pick<RouteHandlers, 'streamEvents' | 'annotations' | 'eventContext' | 'auditVerify'> {
   return {
     streamEvents: {
@@ -65,8 +67,10 @@ export function timelineRoutes(
     },
     annotations: {
       async handle({ auth, query }) {
+        const lookup = await mappings.lookupFor(auth.tenant);
         const annotations = await store.forTenant(auth.tenant).annotations({
           ...query,
+          place: (e) => placeStored(e, lookup),
           from: Date.parse(query.from),
           to: Date.parse(query.to),
         });

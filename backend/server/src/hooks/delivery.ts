@@ -5,6 +5,7 @@ import { ApiError } from '../http/errors.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EventStore } from '../events/store.js';
 import type { HookService } from './hookService.js';
+import { place, type MappingService } from '../mappings/mappings.js';
 
 /** Reads the body as the sender signed it; form-encoded deliveries (GitHub's option) carry JSON in `payload`. */
 function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
@@ -28,9 +29,10 @@ export async function registerHookDelivery(
     sources: Readonly<Partial<Record<string, SourcePlugin>>>;
     store: EventStore;
     metrics: Metrics;
+    mappings: MappingService;
   },
 ): Promise<void> {
-  const { hooks, sources, store, metrics } = deps;
+  const { hooks, sources, store, metrics, mappings } = deps;
   await app.register(async (scope) => {
     // Signatures cover the exact bytes sent, so nothing may parse them first.
     scope.removeAllContentTypeParsers();
@@ -136,13 +138,16 @@ export async function registerHookDelivery(
           ignored: normalized.ignored ?? 'nothing for the timeline in this delivery',
         };
       }
+      // The tenant's mappings outrank a source's own fallback (a repository name, a label).
+      const lookup = await mappings.lookupFor(hook.tenant);
+      const placed = events.map((e) => place(e, lookup));
       const actor: Actor = {
         type: 'service',
         id: `hook:${source}/${hook.id}`,
         name: hook.name,
         verified: hook.secrets.length > 0,
       };
-      const result = await store.forTenant(hook.tenant).append(events, actor);
+      const result = await store.forTenant(hook.tenant).append(placed, actor);
       metrics.hookDeliveries.inc({ source, result: result.created > 0 ? 'stored' : 'duplicate' });
       reply.code(result.created > 0 ? 201 : 200);
       return { created: result.created, duplicates: result.duplicates };

@@ -1,3 +1,4 @@
+import type { PolicyRecorder } from '../events/policyEvents.js';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { z } from 'zod';
@@ -5,15 +6,6 @@ import type { Actor, HookCreate, HookCreated, HookRotate } from '@ballast/contra
 import { ApiError } from '../http/errors.js';
 import { DEFAULT_TENANT } from '../tenants/tenants.js';
 import { hookStore, toHook, type HookRecord } from './hookStore.js';
-
-type Recorder = (
-  trx: Knex.Transaction,
-  tenant: string,
-  title: string,
-  status: string,
-  attributes: Record<string, unknown>,
-  actor: Actor,
-) => Promise<void>;
 
 const newSecret = () => randomBytes(24).toString('base64url');
 const newId = () => 'hk_' + randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').toLowerCase();
@@ -24,7 +16,7 @@ const newId = () => 'hk_' + randomBytes(9).toString('base64url').replace(/[-_]/g
  */
 export function hookService(
   knex: Knex,
-  recordEvent: Recorder,
+  recordEvent: PolicyRecorder,
   envSecrets: Readonly<Record<string, readonly string[]>>,
   now: () => number = Date.now,
 ) {

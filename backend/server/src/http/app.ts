@@ -20,6 +20,8 @@ import { sourcePlugins } from '@ballast/plugins';
 import { hookService } from '../hooks/hookService.js';
 import { hookRoutes } from '../hooks/routes.js';
 import { registerHookDelivery } from '../hooks/delivery.js';
+import { mappingService, placeStored } from '../mappings/mappings.js';
+import { mappingRoutes } from '../mappings/routes.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -45,12 +47,17 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const feed = createChangeFeed(db, config.databaseUrl, app.log);
   await feed.start();
   const store = createKnexEventStore(db, clock, feed);
-  const hub = createStreamHub(db, feed);
+
   const openStreams: OpenStreams = new Set();
   const recordPolicyEvent = policyEventRecorder(store);
   const keys = keyService(db.knex, recordPolicyEvent);
   const tenants = tenantService(db.knex, keys, recordPolicyEvent);
   const hooks = hookService(db.knex, recordPolicyEvent, config.sourceSecrets);
+  const mappings = mappingService(db.knex, recordPolicyEvent);
+  const hub = createStreamHub(db, feed, async (tenant) => {
+    const lookup = await mappings.lookupFor(tenant);
+    return (e) => placeStored(e, lookup);
+  });
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -113,6 +120,11 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     if (closing) reply.header('connection', 'close');
   });
 
+  app.addHook('onRequest', async (_request, reply) => {
+    metrics.inFlight.inc();
+    // 'close' fires once whether the answer was sent or the client went away.
+    reply.raw.once('close', () => metrics.inFlight.dec());
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
       { route: request.routeOptions.url ?? 'unmatched', method: request.method, status: String(reply.statusCode) },
@@ -150,12 +162,13 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   app.get('/openapi.json', async () => openApi);
 
   bindRoutes(app, authenticator, {
-    ...eventRoutes(store, metrics),
-    ...timelineRoutes(store, hub, openStreams),
+    ...eventRoutes(store, metrics, mappings),
+    ...timelineRoutes(store, hub, openStreams, mappings),
     ...authRoutes(keys, tenants, authenticator),
     ...hookRoutes(hooks),
+    ...mappingRoutes(mappings),
   });
-  await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics });
+  await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 
   return { app, tenants, metrics };
 }

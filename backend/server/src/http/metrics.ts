@@ -25,6 +25,11 @@ export function createMetrics() {
       labelNames: ['source', 'result'] as const,
       registers: [registry],
     }),
+    inFlight: new client.Gauge({
+      name: 'ballast_http_requests_in_flight',
+      help: 'Requests received and not yet answered (what a graceful shutdown waits for)',
+      registers: [registry],
+    }),
     storeUp: new client.Gauge({
       name: 'ballast_store_up',
       help: '1 when the last readiness check reached the store',

@@ -1,3 +1,4 @@
+import type { PolicyRecorder } from '../events/policyEvents.js';
 import type { Knex } from 'knex';
 import { KeyCreate, type Actor, type TenantCreate } from '@ballast/contract';
 import type { z } from 'zod';
@@ -9,16 +10,8 @@ import type { keyService } from '../auth/keys.js';
 export const DEFAULT_TENANT = 'default';
 
 type Keys = ReturnType<typeof keyService>;
-type Recorder = (
-  trx: Knex.Transaction,
-  tenant: string,
-  title: string,
-  status: string,
-  attributes: Record<string, unknown>,
-  actor: Actor,
-) => Promise<void>;
 
-export function tenantService(knex: Knex, keys: Keys, recordEvent: Recorder, now: () => number = Date.now) {
+export function tenantService(knex: Knex, keys: Keys, recordEvent: PolicyRecorder, now: () => number = Date.now) {
   async function insertTenant(trx: Knex.Transaction, id: string, name: string) {
     const createdAt = now();
     await trx('tenants').insert({ id, name, created_at: createdAt });

@@ -1,13 +1,5 @@
 import type { EventInput } from '@ballast/contract';
-import {
-  at,
-  hmacHex,
-  safeEqual,
-  str,
-  type NormalizeOutcome,
-  type SourcePlugin,
-  type VerifyOutcome,
-} from '../../source.js';
+import { at, verifyHexHmac, str, type NormalizeOutcome, type SourcePlugin, type VerifyOutcome } from '../../source.js';
 
 /**
  * GitHub webhooks (https://docs.github.com/en/webhooks/webhook-events-and-payloads): `deployment`,
@@ -21,17 +13,17 @@ export function verifyGithub(
   headers: Readonly<Record<string, string | undefined>>,
   secrets: readonly string[],
 ): VerifyOutcome {
-  const given = headers['x-hub-signature-256'];
-  if (!given)
-    return {
-      ok: false,
-      reason: 'missing_signature',
+  return verifyHexHmac(
+    {
       header: HEADER,
-      message: 'the delivery carries no signature; set a secret on the GitHub webhook',
-    };
-  return secrets.some((s) => safeEqual(given, 'sha256=' + hmacHex('sha256', s, raw)))
-    ? { ok: true }
-    : { ok: false, reason: 'bad_signature', header: HEADER, message: 'the signature matches none of the hook secrets' };
+      prefix: 'sha256=',
+      missing: 'the delivery carries no signature; set a secret on the GitHub webhook',
+      mismatch: 'the signature matches none of the hook secrets',
+    },
+    raw,
+    headers,
+    secrets,
+  );
 }
 
 /** deployment_status.state → the timeline's status words (started/succeeded/failed pair into a range). */

@@ -28,6 +28,7 @@ class TenantTail {
   constructor(
     private readonly db: Database,
     readonly tenant: string,
+    private readonly placer: Placer,
   ) {}
 
   async init(): Promise<void> {
@@ -63,8 +64,9 @@ class TenantTail {
         .orderBy('seq', 'asc')
         .limit(PAGE)
         .select('doc', 'seq');
+      const place = rows.length > 0 ? await this.placer(this.tenant) : (e: Event) => e;
       for (const row of rows) {
-        const event = JSON.parse(row.doc) as Event;
+        const event = place(JSON.parse(row.doc) as Event);
         for (const sub of this.subs) deliver(sub, event);
         this.readSeq = toNumber(row.seq);
       }
@@ -84,7 +86,11 @@ function deliver(sub: Sub, event: Event): void {
 }
 
 /** Live delivery of committed events to subscribers, exactly once each and in seq order. */
-export function createStreamHub(db: Database, feed: ChangeFeed) {
+/** Where the tenant's current mappings place an event, applied before filters and delivery. */
+export type Placer = (tenant: string) => Promise<(e: Event) => Event>;
+const asStored: Placer = async () => (e) => e;
+
+export function createStreamHub(db: Database, feed: ChangeFeed, placer: Placer = asStored) {
   const tails = new Map<string, TenantTail>();
   const starting = new Map<string, Promise<TenantTail>>();
   const off = [
@@ -110,7 +116,7 @@ export function createStreamHub(db: Database, feed: ChangeFeed) {
     let p = starting.get(tenant);
     if (!p) {
       p = (async () => {
-        const t = new TenantTail(db, tenant);
+        const t = new TenantTail(db, tenant, placer);
         await t.init();
         tails.set(tenant, t);
         return t;
@@ -155,7 +161,8 @@ export function createStreamHub(db: Database, feed: ChangeFeed) {
               .orderBy('e.seq', 'asc')
               .limit(PAGE)
               .select('e.doc', 'e.seq');
-            for (const row of rows) sub.send(JSON.parse(row.doc) as Event);
+            const place = await placer(tenant);
+            for (const row of rows) sub.send(place(JSON.parse(row.doc) as Event));
             cursor = rows.length < PAGE ? snapshot : toNumber(rows[rows.length - 1]!.seq);
           }
           sub.lastSeq = Math.max(after, snapshot);
