@@ -7,10 +7,13 @@ import type { EventStore } from '../events/store.js';
 import type { HookService } from './hookService.js';
 import { place, type MappingService } from '../mappings/mappings.js';
 
-/** Reads the body as the sender signed it; form-encoded deliveries (GitHub's option) carry JSON in `payload`. */
+/**
+ * Reads the body as the sender signed it. Form-encoded deliveries (GitHub's option) carry the JSON in
+ * `payload`; a JSON body sent with a form content type (curl's default) is read as JSON.
+ */
 function parsePayload(raw: Buffer, contentType: string | undefined): unknown {
   const text = raw.toString('utf8');
-  if (contentType?.startsWith('application/x-www-form-urlencoded')) {
+  if (contentType?.startsWith('application/x-www-form-urlencoded') && !text.trimStart().startsWith('{')) {
     const payload = new URLSearchParams(text).get('payload');
     if (payload === null) throw new Error('the form body has no payload field');
     return JSON.parse(payload);

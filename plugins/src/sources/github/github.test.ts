@@ -167,6 +167,23 @@ describe('GitHub deliveries over HTTP', () => {
     ]);
   });
 
+  it('reads form-encoded deliveries (GitHub’s other content type) and JSON sent with a form type', async () => {
+    const json = JSON.stringify(releasePublished);
+    const form = 'payload=' + encodeURIComponent(json);
+    for (const [raw, delivery] of [
+      [form, 'f1'],
+      [json, 'f2'],
+    ] as const) {
+      const res = await deliver(server, path, raw, {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-github-event': 'release',
+        'x-github-delivery': delivery,
+        'x-hub-signature-256': 'sha256=' + hmacHex('sha256', secret, raw),
+      });
+      expect(res.status, delivery).toBe(201);
+    }
+  });
+
   it('acknowledges a ping without storing anything', async () => {
     const before = (await stored()).length;
     const res = await send(ping, 'ping', 'p1');
