@@ -89,7 +89,7 @@ export function pairAnnotations(events: Event[], windowEnd: number): Annotation[
 /** Annotations for a window: points in it, ranges overlapping it (begun before it, or still open). */
 export async function annotationsFor(db: Database, tenant: string, w: AnnotationWindow): Promise<Annotation[]> {
   const { knex, dialect } = db;
-  const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w);
+  const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant);
 
   const inWindow = parse(
     await base()

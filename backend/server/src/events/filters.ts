@@ -5,10 +5,10 @@ import { postgresTsQuery, queryTerms, searchText, sqliteMatch } from './fullText
 
 /**
  * Sender ids (`sourceRefs`) are indexed beside tags under keys that tags cannot have (tag keys hold no
- * colon): `:ref:<key>`. This is how a mapping added later finds events stored before it.
+ * colon): `:ref:<source>.<key>`. This is how a mapping added later finds events stored before it.
  */
 export const REF_TAG_PREFIX = ':ref:';
-const REF_TAG_SQL = `'${REF_TAG_PREFIX}' || m.ref_key`;
+const REF_TAG_SQL = `'${REF_TAG_PREFIX}' || m.source || '.' || m.ref_key`;
 
 /**
  * The shared filters (text, service, environment, source, kind, severity, status, tags) in two forms
@@ -19,22 +19,26 @@ export function applyFilters(
   knex: Knex,
   dialect: Dialect,
   f: Partial<EventFilters>,
+  tenant: string,
 ): Knex.QueryBuilder {
   if (f.service?.length) {
     const services = f.service;
-    // The recorded service, or a sender id that a mapping now places in one of these services.
+    // The recorded service, or a sender id that a mapping now places in one of these services. The
+    // mapped set is one uncorrelated subquery (empty and instant without mappings), so both sides of
+    // the OR can use an index.
     qb.where((w) =>
-      w.whereIn('e.service', services).orWhereExists(
-        knex('event_tags as r')
-          .join('service_mappings as m', (j) =>
+      w.whereIn('e.service', services).orWhereIn(
+        'e.seq',
+        knex('service_mappings as m')
+          .join('event_tags as r', (j) =>
             j
-              .on('m.tenant', '=', 'r.tenant')
-              .andOn('m.ref_value', '=', 'r.v')
+              .on('r.tenant', '=', 'm.tenant')
+              .andOn('r.v', '=', 'm.ref_value')
               .andOn(knex.raw(`r.k = ${REF_TAG_SQL}`)),
           )
-          .select(knex.raw('1'))
-          .whereRaw('r.tenant = e.tenant and r.seq = e.seq and m.source = e.source')
-          .whereIn('m.service', services),
+          .where('m.tenant', tenant)
+          .whereIn('m.service', services)
+          .select('r.seq'),
       ),
     );
   }

@@ -135,7 +135,10 @@ export async function prepareBatch(
       // Sender ids ride in the tags table under keys tags cannot have, for mappings to find later.
       tags: [
         ...Object.entries(content.tags),
-        ...Object.entries(content.sourceRefs).map(([k, v]): [string, string] => [REF_TAG_PREFIX + k, v]),
+        ...Object.entries(content.sourceRefs).map(([k, v]): [string, string] => [
+          `${REF_TAG_PREFIX}${content.source}.${k}`,
+          v,
+        ]),
       ],
       docHead: `${lead},"seq":`,
       docTail: `${json.slice(lead.length, -1)},"prevHash":"`,

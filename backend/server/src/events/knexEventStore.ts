@@ -124,7 +124,7 @@ export function createKnexEventStore(
           : toNumber((await knex('chain_heads').where({ tenant }).first('seq'))?.seq ?? 0);
 
         const qb = knex('events as e').where('e.tenant', tenant).andWhere('e.seq', '<=', snapshot);
-        applyFilters(qb, knex, dialect, query);
+        applyFilters(qb, knex, dialect, query, tenant);
         if (query.from) qb.where('e.occurred_at', '>=', Date.parse(query.from));
         if (query.to) qb.where('e.occurred_at', '<=', Date.parse(query.to));
         if (cursor) {

@@ -155,6 +155,7 @@ export function createStreamHub(db: Database, feed: ChangeFeed, placer: Placer =
               db.knex,
               db.dialect,
               sub.filters,
+              tenant,
             )
               .andWhere('e.seq', '>', cursor)
               .andWhere('e.seq', '<=', snapshot)
