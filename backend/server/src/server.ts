@@ -34,6 +34,11 @@ export async function startServer(
     out('Ballast created the first admin key from BALLAST_BOOTSTRAP_ADMIN_KEY.');
   }
   const address = await app.listen({ host: config.host, port: config.port });
+  // The one SQLite connection lives as long as the process: refresh its planner statistics hourly.
+  const optimize =
+    db.dialect === 'sqlite'
+      ? setInterval(() => void db.knex.raw('PRAGMA optimize').catch(() => {}), 3_600_000).unref()
+      : undefined;
   app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
 
   let closing: Promise<void> | undefined;
@@ -41,6 +46,7 @@ export async function startServer(
     url: address,
     close() {
       closing ??= (async () => {
+        clearInterval(optimize);
         const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownTimeoutMs);
         try {
           await app.close();
