@@ -134,6 +134,15 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect((await get({ tag: 'team:web' })).annotations.map((a) => a.title)).toEqual(['Flag off']);
     });
 
+    it('keeps the newest events of the window when there are more than the limit', async () => {
+      const { annotations } = await get({ service: 'annot', kind: 'flag_change', limit: 1 });
+      expect(annotations.map((a) => a.title)).toEqual(['Flag off']);
+      const newest = (await get({ limit: 1 })).annotations.map((a) => a.title);
+      expect(newest).toContain('Long deploy');
+      expect(newest).not.toContain('Flag off');
+      expect(newest).not.toContain('Other service deploy');
+    });
+
     it('refuses a window without bounds', async () => {
       const res = await server.fetch('/v1/annotations?from=2026-11-20T10:00:00Z');
       expect(res.status).toBe(400);

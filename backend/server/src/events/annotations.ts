@@ -91,10 +91,11 @@ export async function annotationsFor(db: Database, tenant: string, w: Annotation
   const { knex, dialect } = db;
   const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant);
 
+  // Over `limit` events in the window, the newest are kept: a dashboard's right edge matters most.
   const inWindow = parse(
     await base()
       .whereBetween('e.occurred_at', [w.from, w.to])
-      .orderBy('e.occurred_at', 'asc')
+      .orderBy('e.occurred_at', 'desc')
       .limit(w.limit)
       .select('e.doc'),
   );
