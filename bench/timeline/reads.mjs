@@ -1,0 +1,156 @@
+// The read cells of `yarn bench:timeline`: term searches timed over HTTP beside the naive design run
+// directly on the same store, searches narrowed by service and time, annotations; and, for the reads
+// over their target, where the time goes (diagnose.mjs). `ctx` carries the run's settings:
+// { tenant, adminKey, startServer(store), searchTiming, naiveTiming, requestTimeoutMs, annotationLimit, log }.
+import { URLSearchParams } from 'node:url';
+import { stopProcess } from '../processes.mjs';
+import { DATA_END, DAY_MS, PLANTED, servicesByShare } from './dataset.mjs';
+import { diagnose, endOtherBackends } from './diagnose.mjs';
+import { naiveSearchSql } from './directStore.mjs';
+import { httpGetter, timeGet, timeSequential } from './timing.mjs';
+
+const qs = (params) => new URLSearchParams(params).toString();
+
+/** How many stored rows each planted term matches, counted through the text index. */
+export async function termCounts(ctx, direct) {
+  const out = {};
+  for (const { term } of PLANTED) {
+    const rows =
+      direct.dialect === 'sqlite'
+        ? await direct.query('SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ?', [`"${term}"*`])
+        : await direct.query(
+            "SELECT count(*) AS n FROM events WHERE tenant = ? AND search @@ to_tsquery('simple', ?)",
+            [ctx.tenant, `'${term}':*`],
+          );
+    out[term] = Number(rows[0].n);
+  }
+  return out;
+}
+
+/**
+ * The server a cell talks to. A request that gets no answer within ctx.requestTimeoutMs may leave the
+ * server busy with it (SQLite runs a statement to its end on the server's only thread), so the server
+ * is then replaced by a fresh process on the same store before the next cell.
+ */
+function serverSlot(ctx, store, servers) {
+  const headers = { authorization: `Bearer ${ctx.adminKey}` };
+  const slot = {
+    getter: httpGetter(servers[0].url, headers, ctx.requestTimeoutMs),
+    restarts: 0,
+    async restart() {
+      slot.getter.close();
+      await stopProcess(servers[0].proc, 1000);
+      if (store.database) await endOtherBackends(store.database); // the statement may still be running there
+      servers[0] = await ctx.startServer(store);
+      slot.getter = httpGetter(servers[0].url, headers, ctx.requestTimeoutMs);
+      slot.restarts++;
+    },
+  };
+  return slot;
+}
+
+/** Times one HTTP cell; a failure or a timeout becomes the cell's figure instead of ending the run. */
+async function httpCell(ctx, slot, cell) {
+  try {
+    const r = await timeGet(slot.getter, cell.path, ctx.searchTiming);
+    const { json, bytes } = r.first;
+    const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes };
+    if (json.events) out.returned = json.events.length;
+    if (json.annotations) {
+      const from = Date.parse(cell.query.from);
+      out.returned = json.annotations.length;
+      out.ranges = json.annotations.filter((a) => a.timeEnd !== undefined).length;
+      out.open = json.annotations.filter((a) => a.open).length;
+      out.straddling = json.annotations.filter((a) => a.time < from).length;
+    }
+    ctx.log(`${cell.label}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (n=${r.n})`);
+    return out;
+  } catch (err) {
+    ctx.log(`${cell.label}: failed: ${err.message}`);
+    if (err.timedOut) {
+      ctx.log(`${cell.label}: replacing the server process, which may still be busy with that request`);
+      await slot.restart();
+      return { ...cell, timedOut: true, timeoutSeconds: ctx.requestTimeoutMs / 1000, error: err.message };
+    }
+    return { ...cell, error: err.message };
+  }
+}
+
+export async function measureReads(ctx, store, servers, direct) {
+  const slot = serverSlot(ctx, store, servers);
+  const naiveSql = naiveSearchSql(store.dialect);
+  const busiest = servicesByShare[0].service;
+  const median = servicesByShare[Math.floor(servicesByShare.length / 2)].service;
+  const day = { from: new Date(DATA_END - DAY_MS).toISOString(), to: new Date(DATA_END).toISOString() };
+  const sixHours = { from: new Date(DATA_END - 6 * 3_600_000).toISOString(), to: new Date(DATA_END).toISOString() };
+  const out = { termOnly: [], serviceDay: [], annotations: [] };
+  try {
+    for (const p of PLANTED) {
+      const query = { q: p.term, limit: '100' };
+      const cell = await httpCell(ctx, slot, {
+        kind: 'search',
+        label: `${store.dialect}: q=${p.term} (${p.label})`,
+        term: p.term,
+        share: p.label,
+        query,
+        path: `/v1/events?${qs(query)}`,
+      });
+      const params = [ctx.tenant, `%${p.term}%`];
+      const naive = await timeSequential(() => direct.query(naiveSql, params), ctx.naiveTiming);
+      ctx.log(`${store.dialect}: naive %${p.term}%: p50 ${naive.p50.toFixed(1)} ms, p99 ${naive.p99.toFixed(1)} ms`);
+      out.termOnly.push({
+        ...cell,
+        naive: { n: naive.n, p50: naive.p50, p99: naive.p99, max: naive.max, returned: naive.first.length },
+        naivePlan: await direct.explain(naiveSql, params),
+      });
+    }
+    for (const p of PLANTED) {
+      const query = { q: p.term, service: busiest, ...day, limit: '100' };
+      out.serviceDay.push(
+        await httpCell(ctx, slot, {
+          kind: 'search',
+          label: `${store.dialect}: q=${p.term} service=${busiest} last 24 h`,
+          term: p.term,
+          share: p.label,
+          service: busiest,
+          query,
+          path: `/v1/events?${qs(query)}`,
+        }),
+      );
+    }
+    for (const [role, service] of [
+      ['busiest', busiest],
+      ['median', median],
+    ]) {
+      const query = { service, ...sixHours };
+      const cell = await httpCell(ctx, slot, {
+        kind: 'annotations',
+        label: `${store.dialect}: annotations service=${service} (${role}) last 6 h`,
+        role,
+        service,
+        query,
+        path: `/v1/annotations?${qs(query)}`,
+      });
+      // What the window holds, to tell whether the answer can be complete within its limit.
+      const [inWindow] = await direct.query(
+        'SELECT count(*) AS n FROM events WHERE tenant = ? AND service = ? AND occurred_at BETWEEN ? AND ?',
+        [ctx.tenant, service, Date.parse(sixHours.from), Date.parse(sixHours.to)],
+      );
+      out.annotations.push({ ...cell, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
+    }
+  } finally {
+    slot.getter.close();
+  }
+  out.serverRestarts = slot.restarts;
+  return out;
+}
+
+/** Per-statement time and plan of every read cell, with the server's code in a child process. */
+export async function diagnoseReads(ctx, store, direct, reads) {
+  const cells = [...reads.termOnly, ...reads.serviceDay, ...reads.annotations].map((c) => ({
+    id: c.label,
+    kind: c.kind,
+    query: c.query,
+  }));
+  return diagnose({ store: { ...store, tenant: ctx.tenant }, direct, cells, timeoutMs: ctx.requestTimeoutMs });
+}

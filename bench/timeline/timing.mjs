@@ -1,0 +1,91 @@
+// Latency of one request or query repeated sequentially (one in flight, warm caches): the time from
+// sending it to having the whole answer, in milliseconds, with how many samples the figures rest on.
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** Nearest-rank percentile of a sorted list. */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function summarize(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? null,
+  };
+}
+
+/**
+ * Calls `once()` `warmup` times unmeasured (fewer when they take over `warmupBudgetMs`), then up to
+ * `samples` times measured, stopping early (with at least `minSamples`) once `budgetMs` of measuring
+ * has passed, and in any case (with at least one) after `hardBudgetMs`, so a slow case cannot eat the run.
+ */
+export async function timeSequential(
+  once,
+  { warmup = 10, warmupBudgetMs = 3000, samples = 300, minSamples = 20, budgetMs = 15_000, hardBudgetMs = 60_000 },
+) {
+  let first;
+  const w0 = performance.now();
+  for (let i = 0; i < warmup && (i === 0 || performance.now() - w0 < warmupBudgetMs); i++) first ??= await once();
+  const times = [];
+  const t0 = performance.now();
+  for (;;) {
+    const spent = performance.now() - t0;
+    if (times.length >= samples) break;
+    if (times.length >= minSamples && spent >= budgetMs) break;
+    if (times.length >= 1 && spent >= hardBudgetMs) break;
+    const s = performance.now();
+    const out = await once();
+    times.push(performance.now() - s);
+    first ??= out;
+  }
+  return { ...summarize(times), first };
+}
+
+/** GET with a kept-alive connection; resolves with status, parsed JSON body and byte count; fails (`timedOut`) after `timeoutMs`. */
+export function httpGetter(baseUrl, headers, timeoutMs = 30_000) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path) =>
+    new Promise((resolve, reject) => {
+      const req = request(new URL(path, baseUrl), { method: 'GET', headers, agent }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          let json = null;
+          try {
+            json = JSON.parse(body.toString('utf8'));
+          } catch {
+            // reported through status and bytes
+          }
+          resolve({ status: res.statusCode, json, bytes: body.length });
+        });
+        res.on('error', reject);
+      });
+      req.setTimeout(timeoutMs, () => {
+        const err = new Error(`no answer within ${timeoutMs / 1000} s`);
+        err.timedOut = true;
+        req.destroy(err);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  return { get, timeoutMs, close: () => agent.destroy() };
+}
+
+/** Times `GET path`; every answer must be 200, else the case fails with the server's answer. */
+export async function timeGet(getter, path, options) {
+  return timeSequential(async () => {
+    const res = await getter.get(path);
+    if (res.status !== 200) {
+      const err = new Error(`GET ${path} answered ${res.status}: ${JSON.stringify(res.json)?.slice(0, 300)}`);
+      err.status = res.status;
+      throw err;
+    }
+    return res;
+  }, options);
+}
