@@ -7,7 +7,10 @@ import { adminQuery } from './processes.mjs';
 
 export function gatherMachine({ root, connections, warmupSeconds, durationSeconds }) {
   const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8' }).trim();
-  const changed = sh('git', ['status', '--porcelain']).split('\n').filter(Boolean);
+  // Not trimmed: a porcelain line may start with a space (" M path"), and the path starts at column 3.
+  const changed = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   const dirty = changed.length;
   const dirtyPaths = changed.length <= 6 ? changed.map((l) => l.slice(3)) : null;
   let os = `${type()} ${release()}`;
