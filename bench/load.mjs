@@ -4,7 +4,8 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { cpuSeconds } from './processes.mjs';
 
-function machineTimes() {
+/** CPU time of all cores so far, busy and total (ms), to compare before and after a load. */
+export function machineTimes() {
   let busy = 0;
   let total = 0;
   for (const c of cpus()) {

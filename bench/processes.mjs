@@ -118,8 +118,9 @@ export async function adminQuery(sql, params) {
   }
 }
 
-export async function createDatabase(label) {
-  const name = `ballast_bench_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+/** A fresh database, dropped by `cleanup()` if not before; each benchmark names its own with `prefix`. */
+export async function createDatabase(label, prefix = 'ballast_bench') {
+  const name = `${prefix}_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   databases.add(name);
   await adminQuery(`CREATE DATABASE ${name}`);
   return name;

@@ -15,8 +15,9 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  adminQuery,
   cleanup,
+  createDatabase,
+  dropDatabase,
   databaseUrl,
   freePort,
   killAllSync,
@@ -61,29 +62,6 @@ const REQUEST_TIMEOUT_MS = Number(process.env.BENCH_TL_TIMEOUT ?? 30) * 1000;
 const NAIVE_TIMING = { warmup: 2, warmupBudgetMs: 3000, samples: 100, minSamples: 10, budgetMs: 15_000 };
 
 const log = (line) => process.stderr.write(`[bench:timeline] ${line}\n`);
-
-/** Databases this run created (named ballast_benchtl_*), dropped on the way out whatever happens. */
-const databases = new Set();
-
-async function createDatabase(label) {
-  const name = `ballast_benchtl_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  databases.add(name);
-  await adminQuery(`CREATE DATABASE ${name}`);
-  return name;
-}
-
-async function dropDatabase(name) {
-  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  databases.delete(name);
-}
-
-/** Stops the servers, removes temp dirs (bench/processes.mjs), then drops this run's databases. */
-async function cleanupAll() {
-  const problems = await cleanup();
-  for (const name of [...databases])
-    await dropDatabase(name).catch((e) => problems.push(`database ${name}: ${e.message}`));
-  return problems;
-}
 
 function cleanEnv(extra) {
   const env = Object.fromEntries(
@@ -150,7 +128,7 @@ async function runDialect(dialect) {
   const dir = await tempDir(`timeline-${dialect}`);
   const store = { dialect, dir };
   if (dialect === 'postgres') {
-    store.database = await createDatabase(RUN_ID);
+    store.database = await createDatabase(RUN_ID, 'ballast_benchtl');
     store.url = databaseUrl(store.database);
   }
   const result = { dialect, events: EVENTS };
@@ -322,7 +300,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
     interrupted = true;
     log(`${signal}: stopping servers and dropping databases`);
-    const problems = await cleanupAll();
+    const problems = await cleanup();
     for (const p of problems) log(`cleanup: ${p}`);
     process.exit(130);
   });
@@ -338,7 +316,7 @@ try {
   }
 } finally {
   if (!interrupted) {
-    const problems = await cleanupAll();
+    const problems = await cleanup();
     for (const p of problems) log(`cleanup: ${p}`);
   }
 }

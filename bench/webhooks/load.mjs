@@ -1,21 +1,9 @@
 // One timed load for `yarn bench:webhooks`: bench/load.mjs's measurement (autocannon, acknowledged
 // requests only, server / client / machine CPU over the window), for any path and with headers that change
 // per request (a webhook's signature and delivery id are per body), which bench/load.mjs's `load` does not take.
-import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { cpuSeconds } from '../processes.mjs';
-
-function machineTimes() {
-  let busy = 0;
-  let total = 0;
-  for (const c of cpus()) {
-    const t = c.times;
-    const all = t.user + t.nice + t.sys + t.idle + t.irq;
-    total += all;
-    busy += all - t.idle;
-  }
-  return { busy, total };
-}
+import { machineTimes } from '../load.mjs';
 
 /** Sends one request of `source` with fetch: whether the case can run at all (status, events created). */
 export async function probe({ url, path, source }) {

@@ -19,8 +19,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
-  adminQuery,
   cleanup,
+  createDatabase,
+  dropDatabase,
   databaseUrl,
   freePort,
   killAllSync,
@@ -60,25 +61,6 @@ const SPLIT_ITERATIONS = 2000;
 
 const log = (line) => process.stderr.write(`[bench:webhooks] ${line}\n`);
 
-// This benchmark's own PostgreSQL databases (bench/processes.mjs names its own `ballast_bench_*`).
-const databases = new Set();
-async function createDatabase(label) {
-  const name = `ballast_benchwh_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
-  databases.add(name);
-  await adminQuery(`CREATE DATABASE ${name}`);
-  return name;
-}
-async function dropDatabase(name) {
-  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  databases.delete(name);
-}
-async function cleanupAll() {
-  const problems = await cleanup(); // child processes and temp dirs started through bench/processes.mjs
-  for (const name of [...databases])
-    await dropDatabase(name).catch((e) => problems.push(`database ${name}: ${e.message}`));
-  return problems;
-}
-
 /** The server's env without anything inherited from the caller's BALLAST_* / BENCH_* settings. */
 function cleanEnv(extra) {
   const env = Object.fromEntries(
@@ -110,7 +92,7 @@ function build() {
 async function openStore(c) {
   const cwd = await tempDir(`wh-${c.id}`); // no ballast.config.yaml from the caller's directory
   if (c.dialect === 'sqlite') return { cwd, dir: cwd };
-  return { cwd, database: await createDatabase(c.id.replace(/[^a-z0-9]/g, '_')) };
+  return { cwd, database: await createDatabase(c.id.replace(/[^a-z0-9]/g, '_'), 'ballast_benchwh') };
 }
 
 async function closeStore(store) {
@@ -333,7 +315,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {
     interrupted = true;
     log(`${signal}: stopping servers and dropping databases`);
-    const problems = await cleanupAll();
+    const problems = await cleanup();
     for (const p of problems) log(`cleanup: ${p}`);
     process.exit(130);
   });
@@ -353,6 +335,6 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  const problems = await cleanupAll();
+  const problems = await cleanup();
   for (const p of problems) log(`cleanup: ${p}`);
 }
