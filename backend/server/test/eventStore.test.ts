@@ -277,6 +277,53 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
     expect(fresh.events[0]!.title).toBe('late newer');
   });
 
+  it('pages a text search in timeline order when many events share a second and arrive out of order', async () => {
+    // SQLite walks its full-text index in rowid order, which is time order by the second only: events of
+    // one second (even of one millisecond) must still come newest first, then by seq, page after page.
+    let seed = 11;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const seconds = ['2026-08-01T10:00:00', '2026-08-01T10:00:01', '2026-08-01T10:00:05', '2026-08-02T00:00:00'];
+    const events = Array.from({ length: 120 }, (_, i) => {
+      const second = seconds[Math.floor(random() * seconds.length)]!;
+      const millis = String(Math.floor(random() * 4) * 250).padStart(3, '0');
+      return anEvent({
+        service: 'order-svc',
+        occurredAt: `${second}.${millis}Z`,
+        title: i % 4 === 3 ? `unrelated ${i}` : `ordermark ${i}`,
+      });
+    });
+    events.push(anEvent({ service: 'order-svc', occurredAt: '1850-01-01T00:00:00Z', title: 'ordermark ancient' }));
+    events.push(anEvent({ service: 'order-svc', occurredAt: '2600-01-01T00:00:00Z', title: 'ordermark far future' }));
+    const shuffled = events.map((e) => ({ e, r: random() })).sort((a, b) => a.r - b.r);
+    for (let i = 0; i < shuffled.length; i += 25)
+      await ingest({ body: { events: shuffled.slice(i, i + 25).map((x) => x.e) } });
+
+    const all = (await search({ service: 'order-svc', limit: 500 })).events;
+    const expected = all
+      .filter((e) => e.title.startsWith('ordermark'))
+      .sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt) || b.seq - a.seq)
+      .map((e) => e.title);
+    expect(expected).toHaveLength(92);
+    const pages = async (query: Record<string, unknown>) => {
+      const seen: string[] = [];
+      let cursor: string | null | undefined;
+      do {
+        const page = await search({ q: 'ordermark', limit: 7, ...query, ...(cursor && { cursor }) });
+        seen.push(...page.events.map((e) => e.title));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    expect(await pages({})).toEqual(expected);
+    const [from, to] = ['2026-08-01T10:00:01.250Z', '2026-08-01T10:00:05.500Z'];
+    const inRange = all
+      .filter((e) => e.title.startsWith('ordermark') && e.occurredAt >= from && e.occurredAt <= to)
+      .sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt) || b.seq - a.seq)
+      .map((e) => e.title);
+    expect(inRange.length).toBeGreaterThan(10);
+    expect(await pages({ from, to })).toEqual(inRange);
+  });
+
   it('refuses a cursor it did not issue', async () => {
     const err = (await search({ cursor: 'bm90LWEtY3Vyc29y' }).catch((e: unknown) => e)) as BallastApiError;
     expect(err.status).toBe(400);

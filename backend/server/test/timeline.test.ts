@@ -4,6 +4,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { BallastApiError, EventInput } from '@ballast/contract';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { anEvent } from './fixtures.js';
+import { pairAnnotations } from '../src/events/annotations.js';
 
 const at = (hhmm: string, day = '20') => `2026-11-${day}T${hhmm}:00.000Z`;
 const ms = (hhmm: string, day = '20') => Date.parse(at(hhmm, day));
@@ -147,6 +148,74 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       const res = await server.fetch('/v1/annotations?from=2026-11-20T10:00:00Z');
       expect(res.status).toBe(400);
       expect(((await res.json()) as { details: { path: string }[] }).details.map((d) => d.path)).toContain('query.to');
+    });
+  });
+
+  describe('annotations when starts and ends arrive late and out of order', () => {
+    // Alert fingerprints with runs of firing/resolved events at pseudo-random times, and deploys that
+    // carry their own endedAt, sent in shuffled batches: the range table kept at write time must draw
+    // what pairing all of the service's events at once draws.
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const day = Date.parse('2026-11-21T06:00:00Z');
+    const events: EventInput[] = [];
+    for (let k = 0; k < 12; k++) {
+      const n = 1 + Math.floor(random() * 5);
+      for (let i = 0; i < n; i++) {
+        const occurredAt = new Date(day + Math.floor(random() * 12 * 60) * 60_000).toISOString();
+        const start = random() < 0.55;
+        events.push(
+          anEvent({
+            service: 'shuffle',
+            environment: 'shuffle-env',
+            occurredAt,
+            kind: 'alert',
+            source: 'alertmanager',
+            status: start ? 'firing' : 'resolved',
+            title: `alert ${k} ${start ? 'firing' : 'resolved'} ${i}`,
+            correlation: { alertFingerprint: `fp${k}` },
+          }),
+        );
+      }
+    }
+    for (let i = 0; i < 4; i++) {
+      const begin = day + Math.floor(random() * 10 * 60) * 60_000;
+      events.push(
+        anEvent({
+          service: 'shuffle',
+          environment: 'shuffle-env',
+          occurredAt: new Date(begin).toISOString(),
+          endedAt: new Date(begin + Math.floor(random() * 180) * 60_000).toISOString(),
+          title: `sync ${i}`,
+        }),
+      );
+    }
+    const shuffled = events.map((e) => ({ e, r: random() })).sort((a, b) => a.r - b.r);
+
+    beforeAll(async () => {
+      for (let i = 0; i < shuffled.length; i += 7) await ingest(shuffled.slice(i, i + 7).map((x) => x.e));
+    });
+
+    it.each([
+      ['08:00', '10:00'],
+      ['09:30', '09:45'],
+      ['11:00', '15:00'],
+      ['06:00', '18:00'],
+    ])('draws the window %s–%s as pairing every event would', async (fromHhmm, toHhmm) => {
+      const from = ms(fromHhmm, '21');
+      const to = ms(toHhmm, '21');
+      const all = (await server.admin.call('searchEvents', { query: { service: ['shuffle'], limit: 500 } })).events;
+      expect(all).toHaveLength(events.length);
+      const expected = pairAnnotations(all, to).filter((a) => (a.timeEnd ?? a.time) >= from && a.time <= to);
+      const { annotations } = await server.admin.call('annotations', {
+        query: { from: at(fromHhmm, '21'), to: at(toHhmm, '21'), service: ['shuffle'] } as never,
+      });
+      const key = (a: { time: number; eventIds: string[] }) => `${a.time} ${a.eventIds.join(',')}`;
+      expect(annotations.map(key).sort()).toEqual(expected.map(key).sort());
+      expect(annotations.map((a) => [key(a), a.timeEnd, a.open]).sort()).toEqual(
+        expected.map((a) => [key(a), a.timeEnd, a.open]).sort(),
+      );
+      expect(expected.some((a) => a.eventIds.length === 2 && a.time < from)).toBe(fromHhmm !== '06:00');
     });
   });
 

@@ -1,4 +1,9 @@
 import type { Knex } from 'knex';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { Event } from '@ballast/contract';
+import { searchText } from '../events/fullText.js';
+import { rebuildRanges } from '../events/rangeTable.js';
+import { BUCKET_SQL, SLOT_BITS } from '../events/timeRowid.js';
 import type { Dialect } from './knex.js';
 
 interface Migration {
@@ -145,7 +150,56 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('service_mappings');
     },
   },
+  {
+    name: '005_timeline_read_paths',
+    async up(knex, dialect) {
+      // Annotations find the ranges that reach into a window from before it here (rangeTable.ts).
+      await knex.schema.createTable('event_ranges', (t) => {
+        t.string('tenant', 64).notNullable();
+        t.string('range_key', 300).nullable();
+        t.bigInteger('start_seq').notNullable();
+        t.bigInteger('started_at').notNullable();
+        t.bigInteger('end_seq').nullable();
+        t.bigInteger('ended_at').nullable();
+        t.bigInteger('reach').notNullable();
+        t.index(['tenant', 'reach', 'started_at']);
+        t.index(['tenant', 'range_key']);
+      });
+      await rebuildRanges(knex);
+      if (dialect === 'sqlite') await renumberSqliteRowids(knex);
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('event_ranges');
+    },
+  },
 ];
+
+/**
+ * SQLite: gives stored events their time-ordered rowids (timeRowid.ts) and writes the full-text index
+ * again under them (a contentless FTS5 table cannot move a row: it is emptied and filled anew).
+ */
+async function renumberSqliteRowids(knex: Knex): Promise<void> {
+  await knex.raw('CREATE TEMP TABLE rid_map (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)');
+  await knex.raw(
+    `INSERT INTO rid_map (old, new)
+     SELECT rid, b * ${2 ** SLOT_BITS} + row_number() OVER (PARTITION BY b ORDER BY occurred_at, tenant, seq) - 1
+     FROM (SELECT rid, occurred_at, tenant, seq, ${BUCKET_SQL} AS b FROM events)`,
+  );
+  // Through negative numbers, so that no new rowid meets an old one on the way.
+  await knex.raw('UPDATE events SET rid = -rid');
+  await knex.raw('UPDATE events SET rid = (SELECT new FROM rid_map WHERE old = -events.rid)');
+  await knex.raw('DROP TABLE rid_map');
+  await knex.raw("INSERT INTO events_fts (events_fts) VALUES ('delete-all')");
+  const conn = (await knex.client.acquireConnection()) as SqliteDatabase;
+  const insert = conn.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)');
+  const page = conn.prepare('SELECT rid, doc FROM events WHERE rid > ? ORDER BY rid LIMIT 5000');
+  for (let after = -1; ;) {
+    const rows = page.all(after) as { rid: number; doc: string }[];
+    if (rows.length === 0) return;
+    for (const row of rows) insert.run(row.rid, searchText(JSON.parse(row.doc) as Event));
+    after = rows[rows.length - 1]!.rid;
+  }
+}
 
 export function migrationSource(dialect: Dialect): Knex.MigrationSource<Migration> {
   return {

@@ -99,61 +99,24 @@ export async function annotationsFor(db: Database, tenant: string, w: Annotation
       .limit(w.limit)
       .select('e.doc'),
   );
-  // Starts before the window with no end before the window: the range straddles its start.
-  const straddling = parse(
-    await base()
-      .where('e.range_role', 'start')
-      .where('e.occurred_at', '>=', w.from - LOOKBACK_MS)
-      .where('e.occurred_at', '<', w.from)
-      .whereNotExists(
-        knex('events as x')
-          .select(knex.raw('1'))
-          .whereRaw('x.tenant = e.tenant and x.range_key = e.range_key')
-          .where('x.range_role', 'end')
-          .whereRaw('x.occurred_at >= e.occurred_at')
-          .where('x.occurred_at', '<', w.from),
-      )
-      .limit(w.limit)
-      .select('e.doc'),
+  // Ranges and spans that reach into the window from before it, or out of it past its end: the start
+  // event (where the filters apply) and the end event, wherever that lies.
+  const reaching = (await base()
+    .join('event_ranges as r', (j) => j.on('r.tenant', '=', 'e.tenant').andOn('r.start_seq', '=', 'e.seq'))
+    .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq'))
+    .where('r.tenant', tenant)
+    .where('r.reach', '>=', w.from)
+    .where('r.started_at', '<=', w.to)
+    .where('r.started_at', '>=', w.from - LOOKBACK_MS)
+    .where((q) => q.where('r.started_at', '<', w.from).orWhere('r.reach', '>', w.to))
+    .limit(w.limit)
+    .select('e.doc', 'x.doc as end_doc')) as { doc: string; end_doc: string | null }[];
+  const ranges = parse(reaching);
+  const ends = parse(
+    reaching.filter((r): r is { doc: string; end_doc: string } => r.end_doc !== null).map((r) => ({ doc: r.end_doc })),
   );
-  // Self-contained ranges (endedAt given) that began before the window and reach into it.
-  const longEvents = parse(
-    await base()
-      .whereNotNull('e.ended_at')
-      .where('e.occurred_at', '>=', w.from - LOOKBACK_MS)
-      .where('e.occurred_at', '<', w.from)
-      .where('e.ended_at', '>=', w.from)
-      .limit(w.limit)
-      .select('e.doc'),
-  );
-  // Ends after the window of ranges that start inside or before it: the region runs to the real end.
-  const keys = [
-    ...new Set(
-      [...inWindow, ...straddling]
-        .map((e) => rangeOf(e))
-        .filter((r) => r?.role === 'start')
-        .map((r) => r!.key),
-    ),
-  ];
-  const laterEnds: Event[] = [];
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await knex('events as e')
-      .where('e.tenant', tenant)
-      .whereIn('e.range_key', keys.slice(i, i + 500))
-      .where('e.range_role', 'end')
-      .where('e.occurred_at', '>', w.to)
-      .select('e.doc', 'e.range_key')
-      .orderBy('e.occurred_at', 'asc');
-    const firstPerKey = new Map<string, { doc: string }>();
-    for (const r of rows as { doc: string; range_key: string }[]) {
-      if (!firstPerKey.has(r.range_key)) firstPerKey.set(r.range_key, r);
-    }
-    laterEnds.push(...parse([...firstPerKey.values()]));
-  }
   const seen = new Set<string>();
-  const all = [...straddling, ...longEvents, ...inWindow, ...laterEnds].filter(
-    (e) => !seen.has(e.id) && seen.add(e.id),
-  );
+  const all = [...ranges, ...inWindow, ...ends].filter((e) => !seen.has(e.id) && seen.add(e.id));
   return pairAnnotations(w.place ? all.map(w.place) : all, w.to).filter(
     (a) => (a.timeEnd ?? a.time) >= w.from && a.time <= w.to,
   );

@@ -4,12 +4,15 @@ import { toNumber, type Dialect } from '../db/knex.js';
 import { GENESIS_HASH } from './chain.js';
 import type { ChainedBatch, ChainedEvent, PreparedBatch } from './ingestBatch.js';
 import { bigintArray, textArray } from './pgBinaryArray.js';
+import { RANGE_COLUMNS, refreshRanges } from './rangeTable.js';
+import { bucketRowids, nextRowid } from './timeRowid.js';
 
 /**
  * The statements of one append. While the tenant's chain-head lock is held every statement delays the
  * next batch of that tenant, and on PostgreSQL its answer also waits for this process's event loop; so
- * under the lock there are only the lock itself and one statement for the whole write (then the change
- * feed's NOTIFY, and COMMIT). On PostgreSQL their SQL text is fixed whatever the batch size (column
+ * under the lock there are only the lock itself and one statement for the whole write (then, for a
+ * batch with range starts or ends, the statement that pairs them (rangeTable.ts), the change feed's
+ * NOTIFY, and COMMIT). On PostgreSQL their SQL text is fixed whatever the batch size (column
  * arrays through `unnest`, no per-row placeholders). On SQLite the transaction holds the only
  * connection, so nothing can come between the dedupeKey lookup and the write.
  */
@@ -156,7 +159,10 @@ const PG_WRITE_BATCH = (() => {
   FROM unnest(${PG_EVENT_COLUMNS.map((c) => `?::${c.type}[]`).join(', ')})
     AS e(${PG_EVENT_COLUMNS.map((c) => c.name).join(', ')})
   ON CONFLICT (tenant, dedupe_key) DO NOTHING
-  RETURNING 1
+  RETURNING seq, occurred_at, ended_at
+), new_spans AS (
+  INSERT INTO event_ranges (${RANGE_COLUMNS})
+  SELECT ?, NULL, seq, occurred_at, NULL, ended_at, ended_at FROM new_events WHERE ended_at IS NOT NULL
 ), new_tags AS (
   INSERT INTO event_tags (tenant, seq, k, v)
   SELECT ?, t.seq, t.k, t.v FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(seq, k, v)
@@ -186,6 +192,7 @@ async function writePostgres(trx: Knex.Transaction, batch: PreparedBatch, chaine
       batch.receivedAt,
       ...PG_EVENT_COLUMNS.map((c) => c.array(events)),
       batch.tenant,
+      batch.tenant,
       bigintArray(seqs),
       textArray(ks),
       textArray(vs),
@@ -204,13 +211,16 @@ async function writePostgres(trx: Knex.Transaction, batch: PreparedBatch, chaine
  * a different text for every chunk size; a prepared single-row INSERT costs a few microseconds a row.
  */
 interface SqliteWrites {
+  highestRid: Statement;
   event: Statement;
+  span: Statement;
   fts: Statement;
   tag: Statement;
   head: Statement;
 }
 const sqliteWrites = new WeakMap<SqliteDatabase, SqliteWrites>();
 const SQLITE_EVENT_COLUMNS = [
+  'rid',
   'id',
   'tenant',
   'seq',
@@ -236,9 +246,11 @@ function writesOf(conn: SqliteDatabase): SqliteWrites {
   let w = sqliteWrites.get(conn);
   if (!w) {
     w = {
+      highestRid: conn.prepare('SELECT max(rid) FROM events WHERE rid BETWEEN ? AND ?').pluck(),
       event: conn.prepare(
         `INSERT INTO events (${SQLITE_EVENT_COLUMNS.join(', ')}) VALUES (${SQLITE_EVENT_COLUMNS.map(() => '?').join(', ')})`,
       ),
+      span: conn.prepare(`INSERT INTO event_ranges (${RANGE_COLUMNS}) VALUES (?, NULL, ?, ?, NULL, ?, ?)`),
       fts: conn.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)'),
       tag: conn.prepare('INSERT INTO event_tags (tenant, seq, k, v) VALUES (?, ?, ?, ?)'),
       head: conn.prepare('UPDATE chain_heads SET seq = ?, hash = ? WHERE tenant = ?'),
@@ -253,7 +265,10 @@ async function writeSqlite(trx: Knex.Transaction, batch: PreparedBatch, { events
   const w = writesOf((await trx.client.acquireConnection()) as SqliteDatabase);
   const { tenant, receivedAt } = batch;
   for (const e of events) {
-    const { lastInsertRowid } = w.event.run(
+    const { first, last } = bucketRowids(e.occurredAt);
+    const rid = nextRowid(e.occurredAt, w.highestRid.get(first, last) as number | null);
+    w.event.run(
+      rid,
       e.id,
       tenant,
       e.seq,
@@ -274,18 +289,22 @@ async function writeSqlite(trx: Knex.Transaction, batch: PreparedBatch, { events
       e.rangeKey,
       e.rangeRole,
     );
-    w.fts.run(lastInsertRowid, e.searchText);
+    w.fts.run(rid, e.searchText);
     for (const [k, v] of e.tags) w.tag.run(tenant, e.seq, k, v);
+    if (e.endedAt !== null) w.span.run(tenant, e.seq, e.occurredAt, e.endedAt, e.endedAt);
   }
   w.head.run(head.seq, head.hash, tenant);
 }
 
 /** Writes the chained events, their full-text entries and their tags, and moves the chain head. */
-export function writeChained(
+export async function writeChained(
   trx: Knex.Transaction,
   dialect: Dialect,
   batch: PreparedBatch,
   chained: ChainedBatch,
 ): Promise<void> {
-  return dialect === 'postgres' ? writePostgres(trx, batch, chained) : writeSqlite(trx, batch, chained);
+  await (dialect === 'postgres' ? writePostgres(trx, batch, chained) : writeSqlite(trx, batch, chained));
+  const keys = new Set<string>();
+  for (const e of chained.events) if (e.rangeKey !== null) keys.add(e.rangeKey);
+  await refreshRanges(trx, dialect, batch.tenant, [...keys]);
 }

@@ -7,6 +7,8 @@ import { ApiError } from '../http/errors.js';
 import { lockChainHead, StoredMeanwhile, storedKeys, writeChained } from './batchWriter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { applyFilters } from './filters.js';
+import { queryTerms } from './fullText.js';
+import { pageBounds, searchSqliteText, type SearchRow } from './textSearch.js';
 import { chainBatch, prepareBatch, type PreparedBatch } from './ingestBatch.js';
 import type { EventStore, StoreClock, TenantEventStore } from './store.js';
 import type { ChangeFeed } from './stream/changeFeed.js';
@@ -123,24 +125,27 @@ export function createKnexEventStore(
           ? cursor.snapshot
           : toNumber((await knex('chain_heads').where({ tenant }).first('seq'))?.seq ?? 0);
 
-        const qb = knex('events as e').where('e.tenant', tenant).andWhere('e.seq', '<=', snapshot);
-        applyFilters(qb, knex, dialect, query, tenant);
-        if (query.from) qb.where('e.occurred_at', '>=', Date.parse(query.from));
-        if (query.to) qb.where('e.occurred_at', '<=', Date.parse(query.to));
-        if (cursor) {
-          qb.where((w) =>
-            w
-              .where('e.occurred_at', '<', cursor.occurredAt)
-              .orWhere((x) => x.where('e.occurred_at', '=', cursor.occurredAt).andWhere('e.seq', '<', cursor.seq)),
-          );
-        }
-        const rows = await qb
-          .orderBy([
-            { column: 'e.occurred_at', order: 'desc' },
-            { column: 'e.seq', order: 'desc' },
-          ])
-          .limit(query.limit + 1)
-          .select('e.doc', 'e.occurred_at', 'e.seq');
+        const from = query.from ? Date.parse(query.from) : undefined;
+        const to = query.to ? Date.parse(query.to) : undefined;
+        const terms = query.q ? queryTerms(query.q) : [];
+        const rows: SearchRow[] =
+          dialect === 'sqlite' && terms.length > 0
+            ? await searchSqliteText(knex, tenant, snapshot, query, terms, { from, to, cursor })
+            : await applyFilters(
+                pageBounds(knex('events as e'), { from, to, cursor })
+                  .where('e.tenant', tenant)
+                  .andWhere('e.seq', '<=', snapshot),
+                knex,
+                dialect,
+                query,
+                tenant,
+              )
+                .orderBy([
+                  { column: 'e.occurred_at', order: 'desc' },
+                  { column: 'e.seq', order: 'desc' },
+                ])
+                .limit(query.limit + 1)
+                .select('e.doc', 'e.occurred_at', 'e.seq');
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
         const nextCursor =

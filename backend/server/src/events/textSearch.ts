@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import type { SearchQuery } from '@ballast/contract';
+import { toNumber } from '../db/knex.js';
+import type { Cursor } from './cursor.js';
+import { applyFilters } from './filters.js';
+import { sqliteMatch } from './fullText.js';
+import { bucketRowids } from './timeRowid.js';
+
+/** A page's bounds on the timeline: the time range asked for, and where the previous page ended. */
+export interface PageBounds {
+  from: number | undefined;
+  to: number | undefined;
+  cursor: Cursor | undefined;
+}
+
+export interface SearchRow {
+  doc: string;
+  occurred_at: number | string;
+  seq: number | string;
+}
+
+/** Timeline order: newest first, then the higher seq. */
+const newestFirst = (a: SearchRow, b: SearchRow) =>
+  toNumber(b.occurred_at) - toNumber(a.occurred_at) || toNumber(b.seq) - toNumber(a.seq);
+
+/** The time range and the cursor as conditions on `e` (events). */
+export function pageBounds(qb: Knex.QueryBuilder, { from, to, cursor }: PageBounds): Knex.QueryBuilder {
+  if (from !== undefined) qb.where('e.occurred_at', '>=', from);
+  if (to !== undefined) qb.where('e.occurred_at', '<=', to);
+  if (cursor) {
+    qb.where((w) =>
+      w
+        .where('e.occurred_at', '<', cursor.occurredAt)
+        .orWhere((x) => x.where('e.occurred_at', '=', cursor.occurredAt).andWhere('e.seq', '<', cursor.seq)),
+    );
+  }
+  return qb;
+}
+
+/**
+ * SQLite search with text: walks the full-text index newest first (its rowids are in time order, see
+ * timeRowid.ts) and stops after one page, so a term matching a third of the store costs what a rare
+ * one does. The rowids of the page's last second are in arrival order, so that whole second is read
+ * and sorted, which makes the page exactly the one the timeline order gives.
+ */
+export async function searchSqliteText(
+  knex: Knex,
+  tenant: string,
+  snapshot: number,
+  query: SearchQuery,
+  terms: string[],
+  bounds: PageBounds,
+): Promise<SearchRow[]> {
+  const limit = query.limit + 1;
+  const upper = Math.min(bounds.to ?? Infinity, bounds.cursor?.occurredAt ?? Infinity);
+  const select = (lowRid: number | undefined, highRid: number | undefined) => {
+    const qb = knex('events_fts as f')
+      .joinRaw('CROSS JOIN events AS e ON e.rid = f.rowid')
+      .whereRaw('f.events_fts MATCH ?', [sqliteMatch(terms)])
+      .where('e.tenant', tenant)
+      .andWhere('e.seq', '<=', snapshot);
+    if (lowRid !== undefined) qb.where('f.rowid', '>=', lowRid);
+    if (highRid !== undefined) qb.where('f.rowid', '<=', highRid);
+    return applyFilters(pageBounds(qb, bounds), knex, 'sqlite', { ...query, q: undefined }, tenant).select(
+      'e.doc',
+      'e.occurred_at',
+      'e.seq',
+    );
+  };
+  const rows: SearchRow[] = await select(
+    bounds.from !== undefined ? bucketRowids(bounds.from).first : undefined,
+    upper !== Infinity ? bucketRowids(upper).last : undefined,
+  )
+    .orderBy('f.rowid', 'desc')
+    .limit(limit);
+  if (rows.length < limit) return rows.sort(newestFirst);
+  const lastSecond = bucketRowids(toNumber(rows[rows.length - 1]!.occurred_at));
+  const before = rows.filter((r) => bucketRowids(toNumber(r.occurred_at)).first > lastSecond.first);
+  const inLastSecond: SearchRow[] = await select(lastSecond.first, lastSecond.last);
+  return [...before, ...inLastSecond].sort(newestFirst).slice(0, limit);
+}
