@@ -7,6 +7,7 @@ export * from './keys.js';
 export * from './timeline.js';
 export * from './hooks.js';
 export * from './mappings.js';
+export * from './slo.js';
 export * from './routes.js';
 export * from './client.js';
 export * from './openapi.js';

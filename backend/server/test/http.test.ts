@@ -150,6 +150,25 @@ describe('permissions', () => {
     listKeys: { path: '/v1/keys' },
     revokeKey: { path: '/v1/keys/key_missing', init: { method: 'DELETE' } },
     createTenant: { path: '/v1/tenants', init: json({ id: `perm-tenant-${Date.now()}`, name: 'P' }) },
+    createSlo: {
+      path: '/v1/slos',
+      init: json({
+        service: 'perm-svc',
+        name: 'availability',
+        objective: 0.999,
+        period: { kind: 'rolling', window: '30d' },
+        sli: { kind: 'pushed' },
+      }),
+    },
+    listSlos: { path: '/v1/slos' },
+    listSloStatuses: { path: '/v1/slos/status' },
+    getSlo: { path: '/v1/slos/missing' },
+    updateSlo: { path: '/v1/slos/missing', init: { ...json({}), method: 'PUT' } },
+    deleteSlo: { path: '/v1/slos/missing', init: { method: 'DELETE' } },
+    pushSli: { path: '/v1/slos/missing/sli', init: json({ points: [] }) },
+    sloStatus: { path: '/v1/slos/missing/status' },
+    sloSeries: { path: '/v1/slos/missing/series' },
+    sloRules: { path: '/v1/slos/missing/rules' },
   };
 
   for (const role of Role.options) {

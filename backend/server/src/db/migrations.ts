@@ -172,6 +172,46 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('event_ranges');
     },
   },
+  {
+    name: '006_slos',
+    async up(knex, dialect) {
+      await knex.schema.createTable('slos', (t) => {
+        // A small integer key keeps the per-minute SLI rows narrow.
+        t.increments('key').primary();
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('id', 128).notNullable();
+        t.string('service', 128).notNullable();
+        t.string('name', 128).notNullable();
+        t.text('spec').notNullable();
+        t.string('origin', 16).notNullable();
+        t.string('managed_by', 8).notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.unique(['tenant', 'id']);
+        t.index(['tenant', 'service']);
+      });
+      // Pushed good/total counts per minute, and per hour kept in step on every push so that windows of
+      // days read hours plus the minutes at their edges.
+      const rowid = dialect === 'sqlite' ? ' WITHOUT ROWID' : '';
+      for (const [table, unit] of [
+        ['slo_sli_minute', 'minute'],
+        ['slo_sli_hour', 'hour'],
+      ])
+        await knex.raw(
+          `CREATE TABLE ${table} (slo_key integer NOT NULL, ${unit} integer NOT NULL, good double precision NOT NULL, ` +
+            `total double precision NOT NULL, PRIMARY KEY (slo_key, ${unit}))${rowid}`,
+        );
+      // What the last evaluation of each SLO found, so events fire on changes only (with hysteresis).
+      await knex.schema.createTable('slo_states', (t) => {
+        t.integer('slo_key').primary();
+        t.text('state').notNullable();
+        t.bigInteger('updated_at').notNullable();
+      });
+    },
+    async down(knex) {
+      for (const t of ['slo_states', 'slo_sli_hour', 'slo_sli_minute', 'slos']) await knex.schema.dropTableIfExists(t);
+    },
+  },
 ];
 
 /**

@@ -22,6 +22,8 @@ import { hookRoutes } from '../hooks/routes.js';
 import { registerHookDelivery } from '../hooks/delivery.js';
 import { mappingService, placeStored } from '../mappings/mappings.js';
 import { mappingRoutes } from '../mappings/routes.js';
+import { sloService } from '../slo/service.js';
+import { sloRoutes } from '../slo/routes.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -54,6 +56,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const tenants = tenantService(db.knex, keys, recordPolicyEvent);
   const hooks = hookService(db.knex, recordPolicyEvent, config.sourceSecrets);
   const mappings = mappingService(db.knex, recordPolicyEvent);
+  const slos = sloService(db.knex, recordPolicyEvent);
   const hub = createStreamHub(db, feed, async (tenant) => {
     const lookup = await mappings.lookupFor(tenant);
     return (e) => placeStored(e, lookup);
@@ -167,6 +170,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     ...authRoutes(keys, tenants, authenticator),
     ...hookRoutes(hooks),
     ...mappingRoutes(mappings),
+    ...sloRoutes(slos),
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 

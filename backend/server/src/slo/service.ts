@@ -1,0 +1,263 @@
+/**
+ * The SLO engine's use cases: definitions (per tenant, policy event on each change), pushed SLI counts,
+ * and status, series and rules read through the SLI's source.
+ */
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import type { Actor, ParsedSloSpec, Slo, SliPush, SloSeries, SloStatus, SloWritten } from '@ballast/contract';
+import type { PolicyRecorder } from '../events/policyEvents.js';
+import { ApiError } from '../http/errors.js';
+import { sloStore, toSlo, type SloRecord, type StoredSpec } from './sloStore.js';
+import { readMinutes, storeMinutes, sumRanges } from './sliStore.js';
+import { computeStatus, statusWindows, type WindowData } from './status.js';
+import { computeSeries, seriesLookbackMs } from './series.js';
+import { buildRuleGroups, rulesYaml } from './rules.js';
+import { MINUTE } from './windows.js';
+
+type Scope = { tenant: string; actor: Actor; inScope: (service: string | undefined) => boolean };
+
+/** `<service>-<name>` folded into an id. */
+export const defaultSloId = (service: string, name: string) =>
+  `${service}-${name}`
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 128);
+
+/** JSON with sorted keys, so two equal specs compare equal whatever order their fields came in. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+const notFound = (id: string) =>
+  new ApiError(404, 'not_found', `no SLO ${id} in this tenant`, [{ path: 'params.id', message: 'not found' }]);
+
+function requireScope(scope: Scope, service: string, path = 'service') {
+  if (!scope.inScope(service))
+    throw new ApiError(403, 'forbidden', `this key may not act on service ${service}`, [
+      { path, message: 'outside the key’s services' },
+    ]);
+}
+
+function refuseFileManaged(r: SloRecord) {
+  if (r.managedBy === 'file')
+    throw new ApiError(409, 'conflict', `SLO ${r.spec.id} is managed by a file; change the file instead`, [
+      { path: 'params.id', message: 'managed by file' },
+    ]);
+}
+
+export function sloService(knex: Knex, recordEvent: PolicyRecorder, now: () => number = Date.now) {
+  async function load(tenant: string, id: string): Promise<SloRecord> {
+    const r = await sloStore(knex, tenant).get(id);
+    if (!r) throw notFound(id);
+    return r;
+  }
+
+  /** Window data for pushed SLOs sharing one period, in a handful of queries. */
+  async function pushedData(records: SloRecord[], at: number): Promise<Map<number, Record<string, WindowData>>> {
+    const out = new Map<number, Record<string, WindowData>>();
+    const groups = new Map<string, SloRecord[]>();
+    for (const r of records) {
+      const sig = canonicalJson(r.spec.period);
+      groups.set(sig, [...(groups.get(sig) ?? []), r]);
+    }
+    for (const group of groups.values()) {
+      const ranges = statusWindows(group[0]!.spec, at).map((w) => ({ name: w.window, from: w.from, to: at }));
+      const sums = await sumRanges(
+        knex,
+        group.map((r) => r.key),
+        ranges,
+      );
+      for (const r of group) {
+        const s = sums.get(r.key)!;
+        out.set(
+          r.key,
+          Object.fromEntries(
+            ranges.map((range) => [
+              range.name,
+              { from: range.from, to: at, good: s[range.name]!.good, total: s[range.name]!.total, source: 'pushed' },
+            ]),
+          ),
+        );
+      }
+    }
+    return out;
+  }
+
+  function unavailableData(r: SloRecord, at: number, why: string): Record<string, WindowData> {
+    return Object.fromEntries(
+      statusWindows(r.spec, at).map((w) => [w.window, { from: w.from, to: at, good: null, total: null, source: why }]),
+    );
+  }
+
+  async function statusesOf(records: SloRecord[], at: number): Promise<SloStatus[]> {
+    const pushed = await pushedData(
+      records.filter((r) => r.spec.sli.kind === 'pushed'),
+      at,
+    );
+    return records.map((r) =>
+      computeStatus(
+        r.spec,
+        at,
+        pushed.get(r.key) ?? unavailableData(r, at, 'unavailable: no Prometheus source is configured'),
+      ),
+    );
+  }
+
+  async function write(
+    scope: Scope,
+    spec: ParsedSloSpec,
+    opts: { id?: string; origin?: Slo['origin']; mustExist?: boolean },
+  ): Promise<z.output<typeof SloWritten>> {
+    const id = opts.id ?? spec.id ?? defaultSloId(spec.service, spec.name);
+    if (opts.id && spec.id && spec.id !== opts.id)
+      throw new ApiError(400, 'validation_failed', 'the body names another SLO than the path', [
+        { path: 'id', message: `must be ${opts.id} or left out` },
+      ]);
+    const full: StoredSpec = { ...spec, id };
+    requireScope(scope, full.service);
+    const origin = opts.origin ?? 'native';
+    return knex.transaction(async (trx) => {
+      const store = sloStore(trx, scope.tenant);
+      const existing = await store.get(id, { forUpdate: true });
+      if (existing) {
+        requireScope(scope, existing.spec.service);
+        if (canonicalJson(existing.spec) === canonicalJson(full)) return { slo: toSlo(existing), created: false };
+        if (!opts.mustExist)
+          throw new ApiError(
+            409,
+            'conflict',
+            `SLO ${id} already exists with another spec; PUT /v1/slos/${id} to change it`,
+            [{ path: 'id', message: 'already exists' }],
+          );
+        refuseFileManaged(existing);
+        if (existing.spec.sli.kind === 'pushed' && full.sli.kind !== 'pushed') {
+          // Pushed counts would no longer be read: keep them out of the way of a later switch back.
+          await trx('slo_sli_minute').where({ slo_key: existing.key }).delete();
+          await trx('slo_sli_hour').where({ slo_key: existing.key }).delete();
+        }
+        const at = now();
+        await store.update(existing.key, full, origin, at);
+        await recordEvent(
+          trx,
+          scope.tenant,
+          `SLO ${id} changed`,
+          'updated',
+          { sloId: id, service: full.service },
+          scope.actor,
+        );
+        return { slo: toSlo({ ...existing, spec: full, origin, updatedAt: at }), created: false };
+      }
+      if (opts.mustExist) throw notFound(id);
+      const at = now();
+      const rec = await store.insert({ spec: full, origin, managedBy: 'api', createdAt: at, updatedAt: at });
+      await recordEvent(
+        trx,
+        scope.tenant,
+        `SLO ${id} created: ${full.objective * 100}% ${full.name} of ${full.service}`,
+        'created',
+        { sloId: id, service: full.service, objective: full.objective },
+        scope.actor,
+      );
+      return { slo: toSlo(rec), created: true };
+    });
+  }
+
+  return {
+    create: (scope: Scope, spec: ParsedSloSpec, origin?: Slo['origin']) => write(scope, spec, { origin }),
+    update: (scope: Scope, id: string, spec: ParsedSloSpec) => write(scope, spec, { id, mustExist: true }),
+
+    delete: (scope: Scope, id: string) =>
+      knex.transaction(async (trx) => {
+        const store = sloStore(trx, scope.tenant);
+        const r = await store.get(id, { forUpdate: true });
+        if (!r) throw notFound(id);
+        requireScope(scope, r.spec.service);
+        refuseFileManaged(r);
+        await store.delete(r.key);
+        await recordEvent(
+          trx,
+          scope.tenant,
+          `SLO ${id} deleted`,
+          'deleted',
+          { sloId: id, service: r.spec.service },
+          scope.actor,
+        );
+        return toSlo(r);
+      }),
+
+    list: async (tenant: string, service?: string) => (await sloStore(knex, tenant).list(service)).map(toSlo),
+    get: async (tenant: string, id: string) => toSlo(await load(tenant, id)),
+
+    pushSli: (scope: Scope, id: string, body: z.output<typeof SliPush>) =>
+      knex.transaction(async (trx) => {
+        const r = await sloStore(trx, scope.tenant).get(id, { forUpdate: true });
+        if (!r) throw notFound(id);
+        requireScope(scope, r.spec.service, 'params.id');
+        if (r.spec.sli.kind !== 'pushed')
+          throw new ApiError(
+            409,
+            'conflict',
+            `SLO ${id} reads its SLI from Prometheus (${r.spec.sli.kind}); only pushed SLIs take counts`,
+            [{ path: 'params.id', message: `sli.kind is ${r.spec.sli.kind}` }],
+          );
+        const seen = new Map<number, number>();
+        const points = body.points.map((p, i) => {
+          const minute = Date.parse(p.timestamp) / MINUTE;
+          const first = seen.get(minute);
+          if (first !== undefined)
+            throw new ApiError(400, 'validation_failed', 'a minute appears twice in one push', [
+              { path: `points.${i}.timestamp`, message: `same minute as points.${first}` },
+            ]);
+          seen.set(minute, i);
+          return { minute, good: p.good, total: p.total };
+        });
+        const replaced = await storeMinutes(trx, r.key, points);
+        return { stored: points.length, replaced };
+      }),
+
+    async status(tenant: string, id: string, at = now()): Promise<SloStatus> {
+      return (await statusesOf([await load(tenant, id)], at))[0]!;
+    },
+
+    async statusAll(tenant: string, service: string | undefined, at = now()): Promise<SloStatus[]> {
+      return statusesOf(await sloStore(knex, tenant).list(service), at);
+    },
+
+    async series(tenant: string, id: string, from: number, to: number, stepMs: number): Promise<SloSeries> {
+      const r = await load(tenant, id);
+      if (r.spec.sli.kind !== 'pushed')
+        throw new ApiError(
+          409,
+          'conflict',
+          `SLO ${id} reads its SLI from Prometheus, and no Prometheus source is configured`,
+          [{ path: 'params.id', message: `sli.kind is ${r.spec.sli.kind}` }],
+        );
+      const minutes = await readMinutes(
+        knex,
+        r.key,
+        Math.floor((from - seriesLookbackMs(r.spec)) / MINUTE),
+        Math.ceil(to / MINUTE) + 1,
+      );
+      return computeSeries(r.spec, { from, to, stepMs }, minutes);
+    },
+
+    async rules(tenant: string, id: string) {
+      const r = await load(tenant, id);
+      const groups = buildRuleGroups(r.spec);
+      if (!groups)
+        throw new ApiError(409, 'conflict', `SLO ${id} has a pushed SLI: Prometheus has no series to evaluate`, [
+          { path: 'params.id', message: 'sli.kind is pushed' },
+        ]);
+      return { groups, yaml: rulesYaml(groups) };
+    },
+  };
+}
+export type SloService = ReturnType<typeof sloService>;
