@@ -9,7 +9,7 @@ failed=0
 run() { stage "$@" || failed=1; }
 
 stage "setup" bash scripts/setup.sh || exit 1
-stage "system packages" ensure_debian_packages prometheus-alertmanager || exit 1
+stage "system packages" ensure_debian_packages prometheus-alertmanager prometheus || exit 1
 stage "postgres" ensure_postgres || exit 1
 run "lint" yarn eslint .
 run "format" yarn prettier --check .

@@ -10,6 +10,7 @@ import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprintln, UsageError, 
 import { keysCommand, whoamiCommand } from './keys.js';
 import { commandContext } from './options.js';
 import { serveCommand } from './serve.js';
+import { sloCommand } from './slo.js';
 import { tenantsCommand } from './tenants.js';
 
 export const VERSION = '0.1.0';
@@ -65,6 +66,7 @@ export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}):
     .addCommand(auditCommand(ctx))
     .addCommand(keysCommand(ctx))
     .addCommand(hooksCommand(ctx))
+    .addCommand(sloCommand(ctx))
     .addCommand(tenantsCommand(ctx))
     .addCommand(whoamiCommand(ctx))
     .addCommand(new Command('demo').description('demo data, through the public API').addCommand(seedCommand(ctx)));
