@@ -93,6 +93,24 @@ export function sloCommand(ctx: CommandContext): Command {
     });
 
   slo
+    .command('import')
+    .description('create or replace SLOs from OpenSLO v1 or Sloth prometheus/v1 YAML; refusals name each field')
+    .requiredOption('--format <format>', 'openslo or sloth')
+    .requiredOption('--file <path>', 'the YAML file; - reads standard input')
+    .option('--dry-run', 'print the converted native specs without storing them')
+    .option('--json', 'print the answer as JSON')
+    .action(async (opts: { format: string; file: string; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const document =
+        opts.file === '-' ? await ctx.io.readStdin() : await readFile(opts.file, 'utf8').catch(() => undefined);
+      if (document === undefined) throw new UsageError(`cannot read ${opts.file}`);
+      const res = await ctx.connect(cmd).client.call('importSlos', {
+        body: { format: opts.format as 'openslo', document, dryRun: Boolean(opts.dryRun) },
+      });
+      if (opts.json || opts.dryRun) return printJson(ctx.io, opts.dryRun ? { specs: res.specs } : res);
+      for (const s of res.slos) println(ctx.io, `imported ${s.id}`);
+    });
+
+  slo
     .command('list')
     .description("the tenant's SLOs")
     .option('--service <service>', 'only this service')

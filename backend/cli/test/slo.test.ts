@@ -94,4 +94,31 @@ describe('ballast slo on SQLite', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('not JSON');
   });
+  it('imports a Sloth file and shows the refusal of an OpenSLO one field by field', async () => {
+    const file = join(dir, 'sloth.yml');
+    writeFileSync(
+      file,
+      [
+        'version: prometheus/v1',
+        'service: cart',
+        'slos:',
+        '  - name: availability',
+        '    objective: 99.9',
+        '    sli:',
+        '      events:',
+        '        error_query: sum(rate(errors_total[{{.window}}]))',
+        '        total_query: sum(rate(requests_total[{{.window}}]))',
+      ].join('\n'),
+    );
+    const ok = await runCli(['slo', 'import', '--format', 'sloth', '--file', file], env);
+    expect(ok.stdout).toBe('imported cart-availability\n');
+    const bad = join(dir, 'openslo.yml');
+    writeFileSync(
+      bad,
+      'apiVersion: openslo/v1\nkind: SLO\nmetadata:\n  name: x\nspec:\n  service: cart\n  owner: me\n',
+    );
+    const refused = await runCli(['slo', 'import', '--format', 'openslo', '--file', bad], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('documents.0.spec.owner');
+  });
 });

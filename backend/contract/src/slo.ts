@@ -75,8 +75,13 @@ export const Sli = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('boolean'),
-    /** A gauge that is 1 when good and 0 when bad, e.g. `probe_success{job="blackbox"}`. */
+    /** 1 when good and 0 when bad: a gauge such as `probe_success{job="blackbox"}`, or an expression. */
     query: PromQl,
+    /** Step of the subquery an expression is averaged with (time slices); a plain gauge is read as sampled. */
+    resolution: z
+      .string()
+      .regex(/^\d+[smh]$/, 'a duration such as 1m')
+      .optional(),
   }),
   z.strictObject({ kind: z.literal('pushed') }),
 ]);

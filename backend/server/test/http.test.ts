@@ -160,6 +160,7 @@ describe('permissions', () => {
         sli: { kind: 'pushed' },
       }),
     },
+    importSlos: { path: '/v1/slos/import', init: json({ format: 'sloth', document: 'nope: 1' }) },
     listSlos: { path: '/v1/slos' },
     listSloStatuses: { path: '/v1/slos/status' },
     getSlo: { path: '/v1/slos/missing' },

@@ -246,4 +246,45 @@ describe.each(DIALECTS)('SLOs on %s', (dialect) => {
     // The 6 h window reaches back into October and sees the bad hour.
     expect(s.windows.find((x) => x.window === '6h')!.errorRatio.value).toBeCloseTo(60 / 150, 12);
   });
+  it('imports Sloth documents: a dry run stores nothing, a second import changes nothing, refusals name the path', async () => {
+    const document = [
+      'version: prometheus/v1',
+      'service: imported',
+      'slos:',
+      '  - name: availability',
+      '    objective: 99.5',
+      '    sli:',
+      '      events:',
+      '        error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))',
+      '        total_query: sum(rate(http_requests_total[{{.window}}]))',
+    ].join('\n');
+    const dry = await server.admin.call('importSlos', { body: { format: 'sloth', document, dryRun: true } });
+    expect(dry.slos).toEqual([]);
+    expect(dry.specs.map((s) => [s.id, s.objective])).toEqual([['imported-availability', 0.995]]);
+    expect((await server.admin.call('listSlos', { query: { service: 'imported' } })).slos).toEqual([]);
+
+    const done = await server.admin.call('importSlos', { body: { format: 'sloth', document } });
+    expect(done.slos.map((s) => [s.id, s.origin, s.sli.kind])).toEqual([['imported-availability', 'sloth', 'ratio']]);
+    const again = await server.admin.call('importSlos', { body: { format: 'sloth', document } });
+    expect(again.slos[0]!.updatedAt).toBe(done.slos[0]!.updatedAt);
+    const rules = await server.admin.call('sloRules', { params: { id: 'imported-availability' } });
+    expect(rules.yaml).not.toContain('*a1');
+    expect(rules.yaml).toContain(
+      'expr: (sum(rate(http_requests_total{code=~"5.."}[1h]))) / (sum(rate(http_requests_total[1h])))',
+    );
+
+    const refused = await refusal(
+      server.admin.call('importSlos', {
+        body: {
+          format: 'openslo',
+          document: 'apiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: x}\nspec: {}',
+        },
+      }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.details).toContainEqual({
+      path: 'documents.0.kind',
+      message: 'only SLO, SLI and Service are supported, not AlertPolicy',
+    });
+  });
 });

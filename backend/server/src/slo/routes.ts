@@ -3,6 +3,7 @@ import type { SloService } from './service.js';
 
 type SloRouteIds =
   | 'createSlo'
+  | 'importSlos'
   | 'listSlos'
   | 'listSloStatuses'
   | 'getSlo'
@@ -25,6 +26,7 @@ export function sloRoutes(slos: SloService): Pick<RouteHandlers, SloRouteIds> {
         return written;
       },
     },
+    importSlos: { handle: ({ auth, body }) => slos.import(auth, body) },
     listSlos: { handle: async ({ auth, query }) => ({ slos: await slos.list(auth.tenant, query.service) }) },
     listSloStatuses: {
       handle: async ({ auth, query }) => ({ statuses: await slos.statusAll(auth.tenant, query.service, at(query)) }),

@@ -4,6 +4,7 @@
  */
 import type { PromRuleGroup, PromRule, Sli } from '@ballast/contract';
 import { stringify } from 'yaml';
+import { isPlainSelector } from './importReader.js';
 import type { SloDefinition } from './status.js';
 import { WINDOWS, durationMs, errorBudgetOf, tierThreshold, tiersOf } from './windows.js';
 
@@ -27,6 +28,13 @@ const rateOf = (q: string, w: string) => (isTemplate(q) ? `(${fill(q, w)})` : `s
 
 const braces = (selector: string, extra?: string) => `{${[selector, extra].filter(Boolean).join(',')}}`;
 
+/** A gauge selector as a range, or an expression as a subquery at its resolution. */
+function booleanRange(sli: Extract<Sli, { kind: 'boolean' }>, w: string): string {
+  return isPlainSelector(sli.query) && sli.resolution === undefined
+    ? `${sli.query}[${w}]`
+    : `(${sli.query})[${w}:${sli.resolution ?? '1m'}]`;
+}
+
 /** PromQL for the error ratio of an SLI over a window; undefined for pushed SLIs. */
 export function errorRatioExpr(sli: Sli, w: string): string | undefined {
   switch (sli.kind) {
@@ -40,7 +48,7 @@ export function errorRatioExpr(sli: Sli, w: string): string | undefined {
         ` / sum(rate(${sli.metric}_count${braces(sli.selector)}[${w}])))`
       );
     case 'boolean':
-      return `1 - avg(avg_over_time(${sli.query}[${w}]))`;
+      return `1 - avg(avg_over_time(${booleanRange(sli, w)}))`;
     case 'pushed':
       return undefined;
   }
@@ -56,7 +64,7 @@ export function totalExpr(sli: Sli, w: string): string | undefined {
     case 'latency':
       return `sum(increase(${sli.metric}_count${braces(sli.selector)}[${w}]))`;
     case 'boolean':
-      return `sum(count_over_time(${sli.query}[${w}]))`;
+      return `sum(count_over_time(${booleanRange(sli, w)}))`;
     case 'pushed':
       return undefined;
   }
@@ -102,7 +110,8 @@ export function buildRuleGroups(slo: RulesSlo): PromRuleGroup[] | undefined {
     rules.push({
       alert: ALERT_NAME,
       expr: parts.join('\nand\n'),
-      labels: { ...slo.labels, severity: t.severity, burnrate_tier: t.name },
+      // The SLO id as a rule label too keeps alerts of several SLOs in one file distinct for promtool.
+      labels: { ...slo.labels, ballast_slo_id: slo.id, severity: t.severity, burnrate_tier: t.name },
       annotations: {
         summary: `${slo.service} ${slo.name}: error budget burning at ${t.factor}x or faster`,
         description:
@@ -115,4 +124,5 @@ export function buildRuleGroups(slo: RulesSlo): PromRuleGroup[] | undefined {
   return [{ name: `ballast-slo-${slo.id}`, rules }];
 }
 
-export const rulesYaml = (groups: PromRuleGroup[]): string => stringify({ groups }, { lineWidth: 0 });
+export const rulesYaml = (groups: PromRuleGroup[]): string =>
+  stringify({ groups }, { lineWidth: 0, aliasDuplicateObjects: false });

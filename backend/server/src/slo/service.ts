@@ -4,7 +4,18 @@
  */
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import type { Actor, ParsedSloSpec, Slo, SliPush, SloSeries, SloStatus, SloWritten } from '@ballast/contract';
+import {
+  SloSpec,
+  issuesToDetails,
+  type Actor,
+  type ParsedSloSpec,
+  type Slo,
+  type SliPush,
+  type SloImport,
+  type SloSeries,
+  type SloStatus,
+  type SloWritten,
+} from '@ballast/contract';
 import type { PolicyRecorder } from '../events/policyEvents.js';
 import { ApiError } from '../http/errors.js';
 import { sloStore, toSlo, type SloRecord, type StoredSpec } from './sloStore.js';
@@ -13,6 +24,9 @@ import { computeStatus, statusWindows, type WindowData } from './status.js';
 import { computeSeries, seriesLookbackMs } from './series.js';
 import { buildRuleGroups, rulesYaml } from './rules.js';
 import { MINUTE } from './windows.js';
+import { parseDocuments } from './importReader.js';
+import { fromOpenSlo } from './openslo.js';
+import { fromSloth } from './sloth.js';
 
 type Scope = { tenant: string; actor: Actor; inScope: (service: string | undefined) => boolean };
 
@@ -173,6 +187,31 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, now: () => n
   return {
     create: (scope: Scope, spec: ParsedSloSpec, origin?: Slo['origin']) => write(scope, spec, { origin }),
     update: (scope: Scope, id: string, spec: ParsedSloSpec) => write(scope, spec, { id, mustExist: true }),
+
+    /** OpenSLO or Sloth documents, converted and checked as a whole before anything is stored. */
+    async import(scope: Scope, body: z.output<typeof SloImport>) {
+      const docs = parseDocuments(body.document);
+      const converted = body.format === 'openslo' ? fromOpenSlo(docs) : fromSloth(docs);
+      const specs = converted.map((c, i) => {
+        const res = SloSpec.safeParse(c);
+        if (!res.success)
+          throw new ApiError(
+            400,
+            'validation_failed',
+            'a converted SLO is not valid; the paths name fields of the converted (native) spec',
+            issuesToDetails(res.error.issues, `converted.${i}`),
+          );
+        return res.data;
+      });
+      if (body.dryRun) return { slos: [], specs };
+      const slos: Slo[] = [];
+      for (const spec of specs) {
+        const exists = await sloStore(knex, scope.tenant).get(spec.id!);
+        const w = await write(scope, spec, { origin: body.format, ...(exists && { id: spec.id!, mustExist: true }) });
+        slos.push(w.slo);
+      }
+      return { slos, specs };
+    },
 
     delete: (scope: Scope, id: string) =>
       knex.transaction(async (trx) => {
