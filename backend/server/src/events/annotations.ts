@@ -1,6 +1,6 @@
 import type { Annotation, Event } from '@ballast/contract';
 import type { Database } from '../db/knex.js';
-import { applyFilters } from './filters.js';
+import { anyMapping, applyFilters } from './filters.js';
 import { rangeOf } from './ranges.js';
 
 /** How far before the window a still-open range may have started and still be drawn. */
@@ -89,7 +89,8 @@ export function pairAnnotations(events: Event[], windowEnd: number): Annotation[
 /** Annotations for a window: points in it, ranges overlapping it (begun before it, or still open). */
 export async function annotationsFor(db: Database, tenant: string, w: AnnotationWindow): Promise<Annotation[]> {
   const { knex, dialect } = db;
-  const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant);
+  const mapped = await anyMapping(knex, tenant, w.service);
+  const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant, { mapped });
 
   // Over `limit` events in the window, the newest are kept: a dashboard's right edge matters most.
   const inWindow = parse(

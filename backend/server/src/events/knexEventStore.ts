@@ -6,7 +6,7 @@ import { toNumber, type Database } from '../db/knex.js';
 import { ApiError } from '../http/errors.js';
 import { lockChainHead, StoredMeanwhile, storedKeys, writeChained } from './batchWriter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { applyFilters } from './filters.js';
+import { anyMapping, applyFilters } from './filters.js';
 import { queryTerms } from './fullText.js';
 import { pageBounds, searchSqliteText, type SearchRow } from './textSearch.js';
 import { chainBatch, prepareBatch, type PreparedBatch } from './ingestBatch.js';
@@ -128,9 +128,10 @@ export function createKnexEventStore(
         const from = query.from ? Date.parse(query.from) : undefined;
         const to = query.to ? Date.parse(query.to) : undefined;
         const terms = query.q ? queryTerms(query.q) : [];
+        const mapped = await anyMapping(knex, tenant, query.service);
         const rows: SearchRow[] =
           dialect === 'sqlite' && terms.length > 0
-            ? await searchSqliteText(knex, tenant, snapshot, query, terms, { from, to, cursor })
+            ? await searchSqliteText(knex, tenant, snapshot, query, terms, { from, to, cursor }, mapped)
             : await applyFilters(
                 pageBounds(knex('events as e'), { from, to, cursor })
                   .where('e.tenant', tenant)
@@ -139,6 +140,7 @@ export function createKnexEventStore(
                 dialect,
                 query,
                 tenant,
+                { mapped },
               )
                 .orderBy([
                   { column: 'e.occurred_at', order: 'desc' },

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { SearchQuery } from '@ballast/contract';
+import type { Event, SearchQuery } from '@ballast/contract';
 import { toNumber } from '../db/knex.js';
 import type { Cursor } from './cursor.js';
-import { applyFilters } from './filters.js';
+import { applyFilters, matchesText } from './filters.js';
 import { sqliteMatch } from './fullText.js';
 import { bucketRowids } from './timeRowid.js';
 
@@ -39,9 +39,11 @@ export function pageBounds(qb: Knex.QueryBuilder, { from, to, cursor }: PageBoun
 
 /**
  * SQLite search with text: walks the full-text index newest first (its rowids are in time order, see
- * timeRowid.ts) and stops after one page, so a term matching a third of the store costs what a rare
- * one does. The rowids of the page's last second are in arrival order, so that whole second is read
- * and sorted, which makes the page exactly the one the timeline order gives.
+ * timeRowid.ts) and stops after one page. The rowids of the page's last second are in arrival order,
+ * so that second is read whole and sorted, which makes the page exactly the one the timeline order
+ * gives. That second is read by rowid and its text tested here (`matchesText`, the stream's test),
+ * not with a second full-text statement: FTS5 reads a prefix term's whole list of rows for every
+ * statement, whatever its rowid bounds.
  */
 export async function searchSqliteText(
   knex: Knex,
@@ -50,32 +52,32 @@ export async function searchSqliteText(
   query: SearchQuery,
   terms: string[],
   bounds: PageBounds,
+  mapped: boolean,
 ): Promise<SearchRow[]> {
   const limit = query.limit + 1;
   const upper = Math.min(bounds.to ?? Infinity, bounds.cursor?.occurredAt ?? Infinity);
-  const select = (lowRid: number | undefined, highRid: number | undefined) => {
-    const qb = knex('events_fts as f')
-      .joinRaw('CROSS JOIN events AS e ON e.rid = f.rowid')
-      .whereRaw('f.events_fts MATCH ?', [sqliteMatch(terms)])
-      .where('e.tenant', tenant)
-      .andWhere('e.seq', '<=', snapshot);
-    if (lowRid !== undefined) qb.where('f.rowid', '>=', lowRid);
-    if (highRid !== undefined) qb.where('f.rowid', '<=', highRid);
-    return applyFilters(pageBounds(qb, bounds), knex, 'sqlite', { ...query, q: undefined }, tenant).select(
-      'e.doc',
-      'e.occurred_at',
-      'e.seq',
-    );
-  };
-  const rows: SearchRow[] = await select(
-    bounds.from !== undefined ? bucketRowids(bounds.from).first : undefined,
-    upper !== Infinity ? bucketRowids(upper).last : undefined,
-  )
-    .orderBy('f.rowid', 'desc')
-    .limit(limit);
+  const filtered = (qb: Knex.QueryBuilder) =>
+    applyFilters(
+      pageBounds(qb.where('e.tenant', tenant).andWhere('e.seq', '<=', snapshot), bounds),
+      knex,
+      'sqlite',
+      { ...query, q: undefined },
+      tenant,
+      { mapped },
+    ).select('e.doc', 'e.occurred_at', 'e.seq');
+  const page = knex('events_fts as f')
+    .joinRaw('CROSS JOIN events AS e ON e.rid = f.rowid')
+    .whereRaw('f.events_fts MATCH ?', [sqliteMatch(terms)]);
+  if (bounds.from !== undefined) page.where('f.rowid', '>=', bucketRowids(bounds.from).first);
+  if (upper !== Infinity) page.where('f.rowid', '<=', bucketRowids(upper).last);
+  const rows: SearchRow[] = await filtered(page).orderBy('f.rowid', 'desc').limit(limit);
   if (rows.length < limit) return rows.sort(newestFirst);
+
   const lastSecond = bucketRowids(toNumber(rows[rows.length - 1]!.occurred_at));
   const before = rows.filter((r) => bucketRowids(toNumber(r.occurred_at)).first > lastSecond.first);
-  const inLastSecond: SearchRow[] = await select(lastSecond.first, lastSecond.last);
+  const second: SearchRow[] = await filtered(
+    knex('events as e').whereBetween('e.rid', [lastSecond.first, lastSecond.last]),
+  );
+  const inLastSecond = second.filter((r) => matchesText(JSON.parse(r.doc) as Event, terms));
   return [...before, ...inLastSecond].sort(newestFirst).slice(0, limit);
 }
