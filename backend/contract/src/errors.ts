@@ -12,6 +12,8 @@ export const ErrorCode = z.enum([
   'unsupported_media_type',
   'rate_limited',
   'store_unavailable',
+  /** A system the server reads from (Prometheus) did not answer. */
+  'upstream_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

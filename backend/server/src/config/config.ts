@@ -23,6 +23,16 @@ export const Config = z.strictObject({
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(10_000),
   /** PostgreSQL pool size per process. */
   databasePoolMax: z.coerce.number().int().min(1).max(100).default(10),
+  /** Prometheus that SLIs of kind ratio, latency and boolean are read from (and histogram buckets checked against). */
+  prometheusUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** Sent as `Authorization: Bearer …` to Prometheus. */
+  prometheusBearerToken: z.string().min(1).optional(),
+  /** `user:password` for basic auth to Prometheus. */
+  prometheusBasicAuth: z
+    .string()
+    .regex(/^[^:]+:.*$/, 'must be user:password')
+    .optional(),
+  prometheusTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** Secrets of each source's `default` hook, from BALLAST_SOURCE_<SOURCE>_SECRETS (comma-separated). */
   sourceSecrets: z
     .record(z.string(), z.array(z.string().min(16, 'hook secrets must be at least 16 characters')))
@@ -41,6 +51,10 @@ const envNames: Record<keyof Config, string> = {
   shutdownTimeoutMs: 'BALLAST_SHUTDOWN_TIMEOUT_MS',
   databasePoolMax: 'BALLAST_DATABASE_POOL_MAX',
   sourceSecrets: 'BALLAST_SOURCE_<SOURCE>_SECRETS',
+  prometheusUrl: 'BALLAST_PROMETHEUS_URL',
+  prometheusBearerToken: 'BALLAST_PROMETHEUS_BEARER_TOKEN',
+  prometheusBasicAuth: 'BALLAST_PROMETHEUS_BASIC_AUTH',
+  prometheusTimeoutMs: 'BALLAST_PROMETHEUS_TIMEOUT_MS',
 };
 
 export class ConfigError extends Error {}

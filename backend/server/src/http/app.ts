@@ -24,13 +24,15 @@ import { mappingService, placeStored } from '../mappings/mappings.js';
 import { mappingRoutes } from '../mappings/routes.js';
 import { sloService } from '../slo/service.js';
 import { sloRoutes } from '../slo/routes.js';
+import { prometheusFromConfig } from '../slo/prometheus.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { VERSION } from '../version.js';
 
 export interface AppOptions {
-  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'>;
+  config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
+    Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>>;
   logger?: Logger;
   db: Database;
   clock?: StoreClock;
@@ -56,7 +58,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const tenants = tenantService(db.knex, keys, recordPolicyEvent);
   const hooks = hookService(db.knex, recordPolicyEvent, config.sourceSecrets);
   const mappings = mappingService(db.knex, recordPolicyEvent);
-  const slos = sloService(db.knex, recordPolicyEvent);
+  const slos = sloService(db.knex, recordPolicyEvent, { prometheus: prometheusFromConfig(config) });
   const hub = createStreamHub(db, feed, async (tenant) => {
     const lookup = await mappings.lookupFor(tenant);
     return (e) => placeStored(e, lookup);

@@ -13,6 +13,7 @@ import { SloSpec, type TierName } from '@ballast/contract';
 import { ALERT_NAME, buildRuleGroups, rulesYaml, sloLabels, type RulesSlo } from './rules.js';
 import { computeStatus, statusWindows, type WindowData } from './status.js';
 import { MINUTE, durationMs } from './windows.js';
+import { SCENARIOS, STEP_MINUTES, increase, minutesOf, promtoolSeries, type Segments } from './burnScenarios.js';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'ballast-rules-'));
@@ -110,40 +111,6 @@ describe('promtool check rules', () => {
   });
 });
 
-/** Per-minute increments of a counter: [per minute, minutes] segments after t = 0. */
-type Segments = [number, number][];
-
-/**
- * Samples every 5 minutes: promtool evaluates every rule at every step up to the last eval time, and
- * the day-long windows over 1-minute samples would take minutes. Segment lengths are multiples of 5.
- */
-const STEP = 5;
-
-/** promtool's expanding notation for a counter starting at 0 with those increments, one sample a STEP. */
-function counter(segments: Segments): string {
-  let v = 0;
-  const parts = ['0'];
-  for (const [perMinute, n] of segments) {
-    const inc = perMinute * STEP;
-    parts.push(`${v + inc}+${inc}x${n / STEP - 1}`);
-    v += perMinute * n;
-  }
-  return parts.join(' ');
-}
-
-/** The increase of such a counter over the minutes (from, to]. */
-function increase(segments: Segments, from: number, to: number): number {
-  let sum = 0;
-  let m = 0;
-  for (const [perMinute, n] of segments) {
-    const lo = Math.max(from, m);
-    const hi = Math.min(to, m + n);
-    if (hi > lo) sum += (hi - lo) * perMinute;
-    m += n;
-  }
-  return sum;
-}
-
 /** The tiers the status says fire at minute `t` for these counters (total 1,000 a minute). */
 function statusTiers(s: RulesSlo, bad: Segments, t: number): TierName[] {
   const at = t * MINUTE;
@@ -168,66 +135,23 @@ describe('promtool test rules: each tier fires and resolves', () => {
       exp_annotations: alertOf(tier).annotations,
     }));
 
-  const CLEAN: [number, number] = [0, 4320]; // three clean days, so every window starts full
-  const scenarios: { name: string; bad: Segments; at: [number, TierName[]][] }[] = [
-    {
-      // 10 % errors for 20 minutes.
-      name: 'fast burn',
-      bad: [CLEAN, [100, 20], [0, 400]],
-      at: [
-        [4325, []], // 5 bad minutes: 0.83 % over 1 h, under 1.44 %
-        [4330, ['page_fast']],
-        [4335, ['page_fast']],
-        [4350, []], // the 5 m window is clean again
-      ],
-    },
-    {
-      // 0.8 % for 6.5 hours: above page_slow's 0.6 %, below page_fast's 1.44 %.
-      name: 'slow burn',
-      bad: [CLEAN, [8, 390], [0, 400]],
-      at: [
-        [4700, ['page_slow']],
-        [4745, []],
-      ],
-    },
-    {
-      // 0.4 % for a day: both ticket tiers; the fast one resolves after 2 h, the slow one after 6 h.
-      name: 'day-long burn',
-      bad: [CLEAN, [4, 1440], [0, 400]],
-      at: [
-        [5760, ['ticket_fast', 'ticket_slow']],
-        [5885, ['ticket_slow']],
-        [6125, []],
-      ],
-    },
-    {
-      // 0.2 % for two days: ticket_slow only.
-      name: 'simmer',
-      bad: [CLEAN, [2, 2880], [0, 400]],
-      at: [
-        [7190, ['ticket_slow']],
-        [7200 + 365, []],
-      ],
-    },
-  ];
-
-  it.each(scenarios)(
+  it.each(SCENARIOS)(
     '$name',
     async ({ name, bad, at }) => {
-      const minutes = bad.reduce((n, [, m]) => n + m, 0);
+      const minutes = minutesOf(bad);
       // The status, from the same counts, says the same.
       for (const [t, tiers] of at) expect(statusTiers(s, bad, t), `status at ${t}m`).toEqual(tiers);
 
       const rulesFile = writeRules(`scenario-${name.replace(/\W+/g, '-')}`, s);
       const test = {
         rule_files: [rulesFile],
-        evaluation_interval: `${STEP}m`,
+        evaluation_interval: `${STEP_MINUTES}m`,
         tests: [
           {
-            interval: `${STEP}m`,
+            interval: `${STEP_MINUTES}m`,
             input_series: [
-              { series: 'api_requests_total{job="api"}', values: counter([[1000, minutes]]) },
-              { series: 'api_errors_total{job="api"}', values: counter(bad) },
+              { series: 'api_requests_total{job="api"}', values: promtoolSeries([[1000, minutes]]) },
+              { series: 'api_errors_total{job="api"}', values: promtoolSeries(bad) },
             ],
             alert_rule_test: at.map(([t, tiers]) => ({
               eval_time: `${t}m`,
@@ -252,13 +176,20 @@ describe('promtool test rules: each tier fires and resolves', () => {
       file,
       stringify({
         rule_files: [writeRules('wrong', s)],
-        evaluation_interval: `${STEP}m`,
+        evaluation_interval: `${STEP_MINUTES}m`,
         tests: [
           {
-            interval: `${STEP}m`,
+            interval: `${STEP_MINUTES}m`,
             input_series: [
-              { series: 'api_requests_total{job="api"}', values: counter([[1000, 4400]]) },
-              { series: 'api_errors_total{job="api"}', values: counter([CLEAN, [100, 20], [0, 60]]) },
+              { series: 'api_requests_total{job="api"}', values: promtoolSeries([[1000, 4400]]) },
+              {
+                series: 'api_errors_total{job="api"}',
+                values: promtoolSeries([
+                  [0, 4320],
+                  [100, 20],
+                  [0, 60],
+                ]),
+              },
             ],
             alert_rule_test: [{ eval_time: '4335m', alertname: ALERT_NAME, exp_alerts: expected(['page_slow']) }],
           },

@@ -24,6 +24,14 @@ import { computeStatus, statusWindows, type WindowData } from './status.js';
 import { computeSeries, seriesLookbackMs } from './series.js';
 import { buildRuleGroups, rulesYaml } from './rules.js';
 import { MINUTE } from './windows.js';
+import {
+  PrometheusError,
+  checkLatencyBucket,
+  prometheusClient,
+  prometheusSeries,
+  prometheusWindowData,
+  type PrometheusOptions,
+} from './prometheus.js';
 import { parseDocuments } from './importReader.js';
 import { fromOpenSlo } from './openslo.js';
 import { fromSloth } from './sloth.js';
@@ -67,7 +75,19 @@ function refuseFileManaged(r: SloRecord) {
     ]);
 }
 
-export function sloService(knex: Knex, recordEvent: PolicyRecorder, now: () => number = Date.now) {
+export interface SloServiceOptions {
+  prometheus?: PrometheusOptions;
+  now?: () => number;
+}
+
+export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: SloServiceOptions = {}) {
+  const now = options.now ?? Date.now;
+  const prometheus = options.prometheus ? prometheusClient(options.prometheus) : undefined;
+  const upstream = (err: unknown): never => {
+    if (err instanceof PrometheusError) throw new ApiError(502, 'upstream_unavailable', err.message);
+    throw err;
+  };
+
   async function load(tenant: string, id: string): Promise<SloRecord> {
     const r = await sloStore(knex, tenant).get(id);
     if (!r) throw notFound(id);
@@ -116,11 +136,27 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, now: () => n
       records.filter((r) => r.spec.sli.kind === 'pushed'),
       at,
     );
+    const fromPrometheus = new Map<number, Record<string, WindowData>>();
+    await Promise.all(
+      records
+        .filter((r) => r.spec.sli.kind !== 'pushed')
+        .map(async (r) => {
+          if (!prometheus) return;
+          try {
+            fromPrometheus.set(r.key, await prometheusWindowData(prometheus, r.spec, at));
+          } catch (err) {
+            if (!(err instanceof PrometheusError)) throw err;
+            fromPrometheus.set(r.key, unavailableData(r, at, `unavailable: ${err.message}`));
+          }
+        }),
+    );
     return records.map((r) =>
       computeStatus(
         r.spec,
         at,
-        pushed.get(r.key) ?? unavailableData(r, at, 'unavailable: no Prometheus source is configured'),
+        pushed.get(r.key) ??
+          fromPrometheus.get(r.key) ??
+          unavailableData(r, at, 'unavailable: no Prometheus source is configured (prometheusUrl)'),
       ),
     );
   }
@@ -137,6 +173,11 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, now: () => n
       ]);
     const full: StoredSpec = { ...spec, id };
     requireScope(scope, full.service);
+    if (full.sli.kind === 'latency' && prometheus) {
+      const wrong = await checkLatencyBucket(prometheus, full.sli).catch(upstream);
+      if (wrong)
+        throw new ApiError(400, 'validation_failed', 'the latency threshold is not a bucket of the histogram', [wrong]);
+    }
     const origin = opts.origin ?? 'native';
     return knex.transaction(async (trx) => {
       const store = sloStore(trx, scope.tenant);
@@ -272,13 +313,16 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, now: () => n
 
     async series(tenant: string, id: string, from: number, to: number, stepMs: number): Promise<SloSeries> {
       const r = await load(tenant, id);
-      if (r.spec.sli.kind !== 'pushed')
-        throw new ApiError(
-          409,
-          'conflict',
-          `SLO ${id} reads its SLI from Prometheus, and no Prometheus source is configured`,
-          [{ path: 'params.id', message: `sli.kind is ${r.spec.sli.kind}` }],
-        );
+      if (r.spec.sli.kind !== 'pushed') {
+        if (!prometheus)
+          throw new ApiError(
+            409,
+            'conflict',
+            `SLO ${id} reads its SLI from Prometheus, and no Prometheus source is configured`,
+            [{ path: 'params.id', message: `sli.kind is ${r.spec.sli.kind}` }],
+          );
+        return prometheusSeries(prometheus, r.spec, { from, to, stepMs }).catch(upstream);
+      }
       const minutes = await readMinutes(
         knex,
         r.key,
