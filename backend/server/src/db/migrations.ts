@@ -157,12 +157,14 @@ const migrations: Migration[] = [
       await knex.schema.createTable('event_ranges', (t) => {
         t.string('tenant', 64).notNullable();
         t.string('range_key', 300).nullable();
+        t.string('service', 128).nullable();
         t.bigInteger('start_seq').notNullable();
         t.bigInteger('started_at').notNullable();
         t.bigInteger('end_seq').nullable();
         t.bigInteger('ended_at').nullable();
         t.bigInteger('reach').notNullable();
         t.index(['tenant', 'reach', 'started_at']);
+        t.index(['tenant', 'service', 'reach', 'started_at']);
         t.index(['tenant', 'range_key']);
       });
       await rebuildRanges(knex);

@@ -22,48 +22,60 @@ export interface AnnotationWindow {
 const parse = (rows: { doc: string }[]): Event[] => rows.map((r) => JSON.parse(r.doc) as Event);
 
 function text(e: Event): string {
-  const links = e.links.map((l) => `[${l.text ?? l.rel}](${l.url})`).join(' · ');
-  return [e.description, links].filter(Boolean).join('\n\n');
+  let links = '';
+  for (const l of e.links) links += `${links ? ' · ' : ''}[${l.text ?? l.rel}](${l.url})`;
+  return e.description && links ? `${e.description}\n\n${links}` : e.description || links;
 }
 
 function tags(e: Event): string[] {
-  return [e.source, e.kind, e.service, e.environment, ...Object.entries(e.tags).map(([k, v]) => `${k}:${v}`)].filter(
-    (t): t is string => Boolean(t),
-  );
+  const out: string[] = [e.source, e.kind];
+  if (e.service) out.push(e.service);
+  if (e.environment) out.push(e.environment);
+  for (const k in e.tags) out.push(`${k}:${e.tags[k]}`);
+  return out;
 }
 
-const point = (e: Event): Annotation => ({
-  time: Date.parse(e.occurredAt),
-  ...(e.endedAt && { timeEnd: Date.parse(e.endedAt) }),
-  open: false,
-  title: e.title,
-  text: text(e),
-  tags: tags(e),
-  source: e.source,
-  kind: e.kind,
-  severity: e.severity,
-  ...(e.service && { service: e.service }),
-  ...(e.environment && { environment: e.environment }),
-  eventIds: [e.id],
-});
+function point(e: Event): Annotation {
+  const a: Annotation = {
+    time: Date.parse(e.occurredAt),
+    open: false,
+    title: e.title,
+    text: text(e),
+    tags: tags(e),
+    source: e.source,
+    kind: e.kind,
+    severity: e.severity,
+    eventIds: [e.id],
+  };
+  if (e.endedAt) a.timeEnd = Date.parse(e.endedAt);
+  if (e.service) a.service = e.service;
+  if (e.environment) a.environment = e.environment;
+  return a;
+}
 
 /**
  * Pairs start and end events of one range key into regions; everything else is a point. Pure: the
  * caller supplies every event that can matter (window, straddling starts, ends after the window).
  */
 export function pairAnnotations(events: Event[], windowEnd: number): Annotation[] {
-  const byKey = new Map<string, Event[]>();
+  const byKey = new Map<string, { e: Event; time: number; start: boolean }[]>();
   const out: Annotation[] = [];
   for (const e of events) {
     const range = rangeOf(e);
-    if (!range) out.push(point(e));
-    else byKey.set(range.key, [...(byKey.get(range.key) ?? []), e]);
+    if (!range) {
+      out.push(point(e));
+      continue;
+    }
+    const entry = { e, time: Date.parse(e.occurredAt), start: range.role === 'start' };
+    const list = byKey.get(range.key);
+    if (list) list.push(entry);
+    else byKey.set(range.key, [entry]);
   }
   for (const list of byKey.values()) {
-    list.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.seq - b.seq);
+    if (list.length > 1) list.sort((a, b) => a.time - b.time || a.e.seq - b.e.seq);
     let open: Event | null = null;
-    for (const e of list) {
-      if (rangeOf(e)!.role === 'start') {
+    for (const { e, start } of list) {
+      if (start) {
         open ??= e; // a repeated "firing" belongs to the range already open
         continue;
       }
@@ -71,14 +83,11 @@ export function pairAnnotations(events: Event[], windowEnd: number): Annotation[
         out.push(point(e)); // its start is outside what we know: show the end itself
         continue;
       }
-      out.push({
-        ...point(open),
-        timeEnd: Date.parse(e.occurredAt),
-        title: open.title,
-        text: [text(open), `Ended: ${e.title}`].filter(Boolean).join('\n\n'),
-        eventIds: [open.id, e.id],
-        ...(e.severity !== open.severity && { severity: open.severity }),
-      });
+      const region = point(open);
+      region.timeEnd = Date.parse(e.occurredAt);
+      region.text = [region.text, `Ended: ${e.title}`].filter(Boolean).join('\n\n');
+      region.eventIds = [open.id, e.id];
+      out.push(region);
       open = null;
     }
     if (open) out.push({ ...point(open), timeEnd: windowEnd, open: true });
@@ -106,6 +115,10 @@ export async function annotationsFor(db: Database, tenant: string, w: Annotation
     .join('event_ranges as r', (j) => j.on('r.tenant', '=', 'e.tenant').andOn('r.start_seq', '=', 'e.seq'))
     .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq'))
     .where('r.tenant', tenant)
+    .modify((q) => {
+      // The row's service is the start event's as recorded; a mapping may place it elsewhere.
+      if (w.service?.length && !mapped) q.whereIn('r.service', w.service);
+    })
     .where('r.reach', '>=', w.from)
     .where('r.started_at', '<=', w.to)
     .where('r.started_at', '>=', w.from - LOOKBACK_MS)

@@ -19,7 +19,7 @@ import { textArray } from './pgBinaryArray.js';
 /** The reach of a range still open: after any timestamp an event can carry (year 9999). */
 export const OPEN = 253_402_300_800_000;
 
-export const RANGE_COLUMNS = 'tenant, range_key, start_seq, started_at, end_seq, ended_at, reach';
+export const RANGE_COLUMNS = 'tenant, range_key, service, start_seq, started_at, end_seq, ended_at, reach';
 
 /**
  * INSERT … SELECT of the range rows of the events that `where` selects (alias `e`), every key's
@@ -27,7 +27,7 @@ export const RANGE_COLUMNS = 'tenant, range_key, start_seq, started_at, end_seq,
  */
 export function insertRangesSql(where: string, firstCte = ''): string {
   return `WITH ${firstCte}ev AS (
-  SELECT e.tenant, e.range_key AS k, e.seq, e.occurred_at, e.range_role AS role,
+  SELECT e.tenant, e.range_key AS k, e.service, e.seq, e.occurred_at, e.range_role AS role,
     row_number() OVER (PARTITION BY e.tenant, e.range_key ORDER BY e.occurred_at, e.seq) AS n,
     lag(e.range_role) OVER (PARTITION BY e.tenant, e.range_key ORDER BY e.occurred_at, e.seq) AS prev
   FROM events e WHERE e.range_key IS NOT NULL AND (${where})
@@ -37,7 +37,7 @@ export function insertRangesSql(where: string, firstCte = ''): string {
   FROM ev
 )
 INSERT INTO event_ranges (${RANGE_COLUMNS})
-SELECT s.tenant, s.k, s.seq, s.occurred_at, x.seq, x.occurred_at, coalesce(x.occurred_at, ${OPEN})
+SELECT s.tenant, s.k, s.service, s.seq, s.occurred_at, x.seq, x.occurred_at, coalesce(x.occurred_at, ${OPEN})
 FROM marked s LEFT JOIN ev x ON x.tenant = s.tenant AND x.k = s.k AND x.n = s.end_n
 WHERE s.role = 'start' AND (s.prev IS NULL OR s.prev <> 'start')`;
 }
@@ -45,7 +45,7 @@ WHERE s.role = 'start' AND (s.prev IS NULL OR s.prev <> 'start')`;
 /** Span rows of the events that `where` selects (alias `e`). */
 export const insertSpansSql = (where: string): string =>
   `INSERT INTO event_ranges (${RANGE_COLUMNS})
-SELECT e.tenant, NULL, e.seq, e.occurred_at, NULL, e.ended_at, e.ended_at FROM events e
+SELECT e.tenant, NULL, e.service, e.seq, e.occurred_at, NULL, e.ended_at, e.ended_at FROM events e
 WHERE e.ended_at IS NOT NULL AND (${where})`;
 
 /** Every row, from the events already stored (the migration that creates the table). */
