@@ -23,7 +23,7 @@ export async function startServer(
     await db.knex.destroy();
     throw new Error(`cannot prepare the store at ${db.location}: ${(err as Error).message}`);
   }
-  const { app, tenants } = await buildApp({ config, db, logger });
+  const { app, tenants, slos } = await buildApp({ config, db, logger });
   const boot = await tenants.bootstrap(config.bootstrapAdminKey);
   if (boot.created && boot.secret) {
     out('');
@@ -39,6 +39,15 @@ export async function startServer(
     db.dialect === 'sqlite'
       ? setInterval(() => void db.knex.raw('PRAGMA optimize').catch(() => {}), 3_600_000).unref()
       : undefined;
+  // Evaluations record SLO events as time passes, also for SLIs nobody pushes to (Prometheus).
+  const sloEvaluation =
+    config.sloEvaluationIntervalMs > 0
+      ? setInterval(
+          () =>
+            void slos.evaluateAll().catch((err: Error) => app.log.warn({ err: err.message }, 'SLO evaluation failed')),
+          config.sloEvaluationIntervalMs,
+        ).unref()
+      : undefined;
   app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
 
   let closing: Promise<void> | undefined;
@@ -47,6 +56,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         clearInterval(optimize);
+        clearInterval(sloEvaluation);
         const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownTimeoutMs);
         try {
           await app.close();

@@ -287,4 +287,38 @@ describe.each(DIALECTS)('SLOs on %s', (dialect) => {
       message: 'only SLO, SLI and Service are supported, not AlertPolicy',
     });
   });
+  it('records tier and budget events when pushed counts change the status, once per change', async () => {
+    const { slo } = await server.admin.call('createSlo', { body: pushedSlo({ name: 'events' }) });
+    // Three days up to the current minute; the last hour at 10 % errors.
+    const now = Math.floor(Date.now() / MIN) * MIN + MIN;
+    const body = { points: points(now, 3 * 1440, (i) => (i >= 3 * 1440 - 60 ? 125 : 0)) };
+    await server.admin.call('pushSli', { params: { id: slo.id }, body });
+    const events = async () =>
+      (await server.admin.call('searchEvents', { query: { source: 'slo', limit: 50 } })).events.filter(
+        (e) => e.correlation.sloId === slo.id,
+      );
+    const first = await events();
+    expect(first.map((e) => [e.status, e.correlation.alertFingerprint]).sort()).toEqual(
+      [
+        ['triggered', 'slo:checkout-events:budget-0'],
+        ['triggered', 'slo:checkout-events:budget-0.25'],
+        ['triggered', 'slo:checkout-events:budget-0.5'],
+        ['triggered', 'slo:checkout-events:page_fast'],
+        ['triggered', 'slo:checkout-events:page_slow'],
+        ['triggered', 'slo:checkout-events:ticket_fast'],
+        ['triggered', 'slo:checkout-events:ticket_slow'],
+      ].sort(),
+    );
+    const page = first.find((e) => e.correlation.alertFingerprint === 'slo:checkout-events:page_fast')!;
+    expect(page).toMatchObject({
+      kind: 'alert',
+      severity: 'critical',
+      service: 'checkout',
+      actor: { id: 'slo-engine' },
+    });
+    expect(page.title).toBe('checkout events: page_fast burn-rate tier firing (14.4x over 1h and 5m)');
+    // The same counts again change nothing, so nothing new is recorded.
+    await server.admin.call('pushSli', { params: { id: slo.id }, body });
+    expect(await events()).toHaveLength(first.length);
+  });
 });

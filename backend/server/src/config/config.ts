@@ -33,6 +33,8 @@ export const Config = z.strictObject({
     .regex(/^[^:]+:.*$/, 'must be user:password')
     .optional(),
   prometheusTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  /** How often SLOs are evaluated for events (tiers firing, budget levels); 0 turns it off. */
+  sloEvaluationIntervalMs: z.coerce.number().int().min(0).default(60_000),
   /** Secrets of each source's `default` hook, from BALLAST_SOURCE_<SOURCE>_SECRETS (comma-separated). */
   sourceSecrets: z
     .record(z.string(), z.array(z.string().min(16, 'hook secrets must be at least 16 characters')))
@@ -55,6 +57,7 @@ const envNames: Record<keyof Config, string> = {
   prometheusBearerToken: 'BALLAST_PROMETHEUS_BEARER_TOKEN',
   prometheusBasicAuth: 'BALLAST_PROMETHEUS_BASIC_AUTH',
   prometheusTimeoutMs: 'BALLAST_PROMETHEUS_TIMEOUT_MS',
+  sloEvaluationIntervalMs: 'BALLAST_SLO_EVALUATION_INTERVAL_MS',
 };
 
 export class ConfigError extends Error {}

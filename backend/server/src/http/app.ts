@@ -58,7 +58,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const tenants = tenantService(db.knex, keys, recordPolicyEvent);
   const hooks = hookService(db.knex, recordPolicyEvent, config.sourceSecrets);
   const mappings = mappingService(db.knex, recordPolicyEvent);
-  const slos = sloService(db.knex, recordPolicyEvent, { prometheus: prometheusFromConfig(config) });
+  const slos = sloService(db.knex, recordPolicyEvent, { prometheus: prometheusFromConfig(config), events: store });
   const hub = createStreamHub(db, feed, async (tenant) => {
     const lookup = await mappings.lookupFor(tenant);
     return (e) => placeStored(e, lookup);
@@ -176,5 +176,5 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 
-  return { app, tenants, metrics };
+  return { app, tenants, metrics, slos };
 }

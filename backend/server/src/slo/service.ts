@@ -8,6 +8,7 @@ import {
   SloSpec,
   issuesToDetails,
   type Actor,
+  type ParsedEventInput,
   type ParsedSloSpec,
   type Slo,
   type SliPush,
@@ -33,6 +34,7 @@ import {
   type PrometheusOptions,
 } from './prometheus.js';
 import { parseDocuments } from './importReader.js';
+import { emptyState, transition, type SloState } from './sloEvents.js';
 import { fromOpenSlo } from './openslo.js';
 import { fromSloth } from './sloth.js';
 
@@ -75,10 +77,26 @@ function refuseFileManaged(r: SloRecord) {
     ]);
 }
 
+/** Where SLO events go: the event store's append, in the caller's transaction. */
+export interface SloEventAppender {
+  appendInTransaction(
+    trx: Knex.Transaction,
+    tenant: string,
+    events: ParsedEventInput[],
+    actor: Actor,
+  ): Promise<unknown>;
+}
+
 export interface SloServiceOptions {
   prometheus?: PrometheusOptions;
+  /** Without it, evaluations keep no state and record nothing. */
+  events?: SloEventAppender;
   now?: () => number;
 }
+
+const ENGINE: Actor = { type: 'system', id: 'slo-engine', name: 'SLO engine', verified: true };
+/** Arbitrary, fixed: the advisory lock of the replica that evaluates SLOs on a tick. */
+const EVALUATOR_LOCK = 4680005;
 
 export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: SloServiceOptions = {}) {
   const now = options.now ?? Date.now;
@@ -159,6 +177,29 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
           unavailableData(r, at, 'unavailable: no Prometheus source is configured (prometheusUrl)'),
       ),
     );
+  }
+
+  /**
+   * Compares the status now with the last evaluation's and records what changed (tiers starting and
+   * stopping to fire, budget levels crossed), in one transaction with the new state.
+   */
+  async function evaluate(r: SloRecord, at: number): Promise<number> {
+    const appender = options.events;
+    if (!appender) return 0;
+    const [status] = await statusesOf([r], at);
+    return knex.transaction(async (trx) => {
+      const current = await sloStore(trx, r.tenant).get(r.spec.id, { forUpdate: true });
+      if (!current || current.key !== r.key) return 0; // deleted or replaced meanwhile
+      const row: { state: string } | undefined = await trx('slo_states').where({ slo_key: r.key }).first('state');
+      const prev: SloState = row ? JSON.parse(row.state) : emptyState();
+      const { state, events } = transition(r.spec, prev, status!, at);
+      if (events.length) await appender.appendInTransaction(trx, r.tenant, events, ENGINE);
+      await trx('slo_states')
+        .insert({ slo_key: r.key, state: JSON.stringify(state), updated_at: at })
+        .onConflict('slo_key')
+        .merge(['state', 'updated_at']);
+      return events.length;
+    });
   }
 
   async function write(
@@ -277,31 +318,78 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
     get: async (tenant: string, id: string) => toSlo(await load(tenant, id)),
 
     pushSli: (scope: Scope, id: string, body: z.output<typeof SliPush>) =>
-      knex.transaction(async (trx) => {
-        const r = await sloStore(trx, scope.tenant).get(id, { forUpdate: true });
-        if (!r) throw notFound(id);
-        requireScope(scope, r.spec.service, 'params.id');
-        if (r.spec.sli.kind !== 'pushed')
-          throw new ApiError(
-            409,
-            'conflict',
-            `SLO ${id} reads its SLI from Prometheus (${r.spec.sli.kind}); only pushed SLIs take counts`,
-            [{ path: 'params.id', message: `sli.kind is ${r.spec.sli.kind}` }],
-          );
-        const seen = new Map<number, number>();
-        const points = body.points.map((p, i) => {
-          const minute = Date.parse(p.timestamp) / MINUTE;
-          const first = seen.get(minute);
-          if (first !== undefined)
-            throw new ApiError(400, 'validation_failed', 'a minute appears twice in one push', [
-              { path: `points.${i}.timestamp`, message: `same minute as points.${first}` },
-            ]);
-          seen.set(minute, i);
-          return { minute, good: p.good, total: p.total };
-        });
-        const replaced = await storeMinutes(trx, r.key, points);
-        return { stored: points.length, replaced };
-      }),
+      knex
+        .transaction(async (trx) => {
+          const r = await sloStore(trx, scope.tenant).get(id, { forUpdate: true });
+          if (!r) throw notFound(id);
+          requireScope(scope, r.spec.service, 'params.id');
+          if (r.spec.sli.kind !== 'pushed')
+            throw new ApiError(
+              409,
+              'conflict',
+              `SLO ${id} reads its SLI from Prometheus (${r.spec.sli.kind}); only pushed SLIs take counts`,
+              [{ path: 'params.id', message: `sli.kind is ${r.spec.sli.kind}` }],
+            );
+          const seen = new Map<number, number>();
+          const points = body.points.map((p, i) => {
+            const minute = Date.parse(p.timestamp) / MINUTE;
+            const first = seen.get(minute);
+            if (first !== undefined)
+              throw new ApiError(400, 'validation_failed', 'a minute appears twice in one push', [
+                { path: `points.${i}.timestamp`, message: `same minute as points.${first}` },
+              ]);
+            seen.set(minute, i);
+            return { minute, good: p.good, total: p.total };
+          });
+          const replaced = await storeMinutes(trx, r.key, points);
+          return { record: r, result: { stored: points.length, replaced } };
+        })
+        .then(async ({ record, result }) => {
+          await evaluate(record, now());
+          return result;
+        }),
+
+    /** Every SLO of every tenant, by one replica at a time (an advisory lock on PostgreSQL). */
+    async evaluateAll(at = now()): Promise<{ evaluated: number; events: number } | undefined> {
+      const pg = knex.client.config.client === 'pg';
+      const conn = pg ? await knex.client.acquireConnection() : undefined;
+      try {
+        if (conn) {
+          const got = await knex.raw('select pg_try_advisory_lock(?) as ok', [EVALUATOR_LOCK]).connection(conn);
+          if (!got.rows[0].ok) return undefined;
+        }
+        const rows: { tenant: string; id: string }[] = await knex('slos').select('tenant', 'id');
+        let events = 0;
+        for (const { tenant, id } of rows) {
+          const r = await sloStore(knex, tenant).get(id);
+          if (r) events += await evaluate(r, at);
+        }
+        return { evaluated: rows.length, events };
+      } finally {
+        if (conn) {
+          await knex
+            .raw('select pg_advisory_unlock(?)', [EVALUATOR_LOCK])
+            .connection(conn)
+            .catch(() => {});
+          await knex.client.releaseConnection(conn);
+        }
+      }
+    },
+
+    /** For the deploy gate and stabilize: is any SLO of the service out of budget in its period? */
+    async budgetSignal(tenant: string, service: string, at = now()) {
+      const statuses = await statusesOf(await sloStore(knex, tenant).list(service), at);
+      return {
+        service,
+        exhausted: statuses.some((s) => s.exhausted),
+        slos: statuses.map((s) => ({
+          id: s.slo.id,
+          budgetRemaining: s.budgetRemaining.value,
+          exhausted: s.exhausted,
+          period: s.period.description,
+        })),
+      };
+    },
 
     async status(tenant: string, id: string, at = now()): Promise<SloStatus> {
       return (await statusesOf([await load(tenant, id)], at))[0]!;
