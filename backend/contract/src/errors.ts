@@ -15,6 +15,18 @@ export const ErrorCode = z.enum([
   /** A system the server reads from (Prometheus) did not answer. */
   'upstream_unavailable',
   'internal',
+  /** The key's service scope does not cover the service acted on. */
+  'out_of_scope',
+  /** Stabilize: the scope already has a stabilize (requested or active). */
+  'already_stabilized',
+  /** Stabilize: the scope has none to exit or extend. */
+  'not_stabilized',
+  /** Stabilize: the command does not apply in the stabilize's state. */
+  'invalid_state',
+  /** Stabilize: the person who asked cannot be the one who approves. */
+  'self_approval',
+  /** Stabilize: longer than the environment's policy allows. */
+  'ttl_too_long',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

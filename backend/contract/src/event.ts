@@ -63,7 +63,7 @@ export const Timestamp = z.iso
   .datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone, e.g. 2026-01-31T12:00:00Z' })
   .transform((s) => new Date(s).toISOString());
 
-const ServiceName = z
+export const ServiceName = z
   .string()
   .min(1)
   .max(128)

@@ -8,6 +8,7 @@ export * from './timeline.js';
 export * from './hooks.js';
 export * from './mappings.js';
 export * from './slo.js';
+export * from './stabilize.js';
 export * from './routes.js';
 export * from './client.js';
 export * from './openapi.js';

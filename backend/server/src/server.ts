@@ -23,7 +23,7 @@ export async function startServer(
     await db.knex.destroy();
     throw new Error(`cannot prepare the store at ${db.location}: ${(err as Error).message}`);
   }
-  const { app, tenants, slos } = await buildApp({ config, db, logger });
+  const { app, tenants, slos, stabilize } = await buildApp({ config, db, logger });
   const boot = await tenants.bootstrap(config.bootstrapAdminKey);
   if (boot.created && boot.secret) {
     out('');
@@ -48,6 +48,12 @@ export async function startServer(
           config.sloEvaluationIntervalMs,
         ).unref()
       : undefined;
+  // Stabilizes whose time ran out while no server was running end now, once, with their event;
+  // then every replica sweeps (each due row is taken by exactly one of them).
+  const sweep = () =>
+    stabilize.expireDue().catch((err: Error) => app.log.warn({ err: err.message }, 'stabilize expiry failed'));
+  await sweep();
+  const stabilizeSweep = setInterval(() => void sweep(), config.stabilizeSweepIntervalMs).unref();
   app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
 
   let closing: Promise<void> | undefined;
@@ -57,6 +63,7 @@ export async function startServer(
       closing ??= (async () => {
         clearInterval(optimize);
         clearInterval(sloEvaluation);
+        clearInterval(stabilizeSweep);
         const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownTimeoutMs);
         try {
           await app.close();

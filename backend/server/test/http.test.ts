@@ -170,6 +170,27 @@ describe('permissions', () => {
     sloStatus: { path: '/v1/slos/missing/status' },
     sloSeries: { path: '/v1/slos/missing/series' },
     sloRules: { path: '/v1/slos/missing/rules' },
+    putStabilizeProfile: {
+      path: '/v1/stabilize/profiles/perm-svc',
+      init: { ...json({ queues: 'not a list' }), method: 'PUT' },
+    },
+    getStabilizeProfile: { path: '/v1/stabilize/profiles/perm-none' },
+    listStabilizeProfiles: { path: '/v1/stabilize/profiles' },
+    previewStabilizeProfile: { path: '/v1/stabilize/perm-svc/production/preview' },
+    requestStabilize: { path: '/v1/stabilize/requests', init: json({ service: 'perm-svc', environment: 'prod' }) },
+    getStabilize: { path: '/v1/stabilize/requests/stb_0000000000000000' },
+    approveStabilize: { path: '/v1/stabilize/requests/stb_0000000000000000/approve', init: json({}) },
+    rejectStabilize: {
+      path: '/v1/stabilize/requests/stb_0000000000000000/reject',
+      init: json({ reason: 'no' + 'pe' }),
+    },
+    exitStabilize: { path: '/v1/stabilize/perm-svc/production/exit', init: json({ reason: 'nothing to exit' }) },
+    extendStabilize: {
+      path: '/v1/stabilize/perm-svc/production/extend',
+      init: json({ minutes: 5, reason: 'nothing to extend' }),
+    },
+    listStabilizes: { path: '/v1/stabilize' },
+    stabilizePolicy: { path: '/v1/stabilize/perm-svc/production/policy' },
   };
 
   for (const role of Role.options) {

@@ -124,4 +124,80 @@ describe('two server processes on one PostgreSQL', () => {
     expect(resumed.events.map((e) => e.title)).toEqual(['m1', 'm2', 'm3', 'after']);
     expect(resumed.events.map((e) => e.seq)).toEqual([...missed.results.map((r) => r.seq), live.results[0]!.seq]);
   });
+
+  describe('stabilize across the two processes', () => {
+    const post = (url: string, path: string, body: unknown) =>
+      fetch(url + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const get = (url: string, path: string, headers: Record<string, string> = {}) =>
+      fetch(url + path, { headers: { authorization: `Bearer ${key}`, ...headers } });
+
+    it('lets exactly one request win when both processes race for a scope', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          post(servers[i % 2]!.url, '/v1/stabilize/requests', {
+            service: 'race',
+            environment: 'staging',
+            reason: `racer ${i}`,
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    });
+
+    it('wakes a long-poll on one process when the other enters stabilize', async () => {
+      const first = await get(servers[1]!.url, '/v1/stabilize/poll/staging/policy');
+      const etag = first.headers.get('etag')!;
+      const started = Date.now();
+      const polled = get(servers[1]!.url, '/v1/stabilize/poll/staging/policy?wait=20', { 'if-none-match': etag });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(
+        (
+          await post(servers[0]!.url, '/v1/stabilize/requests', {
+            service: 'poll',
+            environment: 'staging',
+            reason: 'queue backlog',
+          })
+        ).status,
+      ).toBe(201);
+      const answer = await polled;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { mode: string }).mode).toBe('enforce');
+      expect(Date.now() - started).toBeLessThan(15_000); // the change woke it, not the 20 s deadline
+    });
+
+    it('ends a due stabilize exactly once while both processes sweep', async () => {
+      const made = (await (
+        await post(servers[0]!.url, '/v1/stabilize/requests', {
+          service: 'due',
+          environment: 'staging',
+          reason: 'disk pressure',
+        })
+      ).json()) as { id: string; expiresAt: string };
+      const db = knexFactory({ client: 'pg', connection: store.databaseUrl });
+      const row = await db('stabilizes').where({ id: made.id }).first();
+      const doc = JSON.parse(row.doc) as { expiresAt: string };
+      const past = Date.now() - 1000;
+      doc.expiresAt = new Date(past).toISOString();
+      await db('stabilizes')
+        .where({ id: made.id })
+        .update({ doc: JSON.stringify(doc), due_at: past });
+      await db.destroy();
+      const state = async () =>
+        ((await (await get(servers[1]!.url, `/v1/stabilize/requests/${made.id}`)).json()) as { state: string }).state;
+      const start = Date.now();
+      while ((await state()) !== 'expired') {
+        if (Date.now() - start > 20_000) throw new Error('the stabilize was not expired by either process');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      await new Promise((r) => setTimeout(r, 6000)); // both have swept again since
+      const events = (await (await get(servers[0]!.url, '/v1/events?source=stabilize&service=due')).json()) as {
+        events: { status: string }[];
+      };
+      expect(events.events.map((e) => e.status).sort()).toEqual(['active', 'expired']);
+    }, 40_000);
+  });
 });

@@ -34,7 +34,12 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
   }
 
   return {
-    async authenticate(header: string | undefined): Promise<AuthContext> {
+    /**
+     * `userHeader` is `X-Ballast-User`: the person a `grafana-proxy` key acts for (Grafana's proxy sets
+     * it from the signed-in user). Only that kind of key may name a person, and the actor is then
+     * recorded with `verified: false`: the server has the proxy's word for it, not a proof.
+     */
+    async authenticate(header: string | undefined, userHeader?: string | string[]): Promise<AuthContext> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       if (!match) throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
       const row = await lookup(tokenHash(match[1]!));
@@ -49,7 +54,7 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
         key,
         permissions: new Set(key.permissions),
         inScope: serviceScope(key.services),
-        actor: { type: 'key', id: key.id, name: key.name, verified: true },
+        actor: actorOf(key, userHeader),
       };
     },
     /** Forget cached lookups of a key in this process (revocation here takes effect at once). */
@@ -60,6 +65,29 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+const USER = /^[^\s<>"]{1,256}$/;
+
+function actorOf(key: ApiKey, userHeader: string | string[] | undefined): Actor {
+  const keyActor: Actor = { type: 'key', id: key.id, name: key.name, verified: true };
+  if (userHeader === undefined) return keyActor;
+  if (key.kind !== 'grafana-proxy')
+    throw new ApiError(400, 'validation_failed', 'only a grafana-proxy key may name the user it acts for', [
+      { path: 'headers.x-ballast-user', message: 'not accepted from this key' },
+    ]);
+  const user = Array.isArray(userHeader) ? userHeader[0] : userHeader;
+  if (!user || !USER.test(user))
+    throw new ApiError(400, 'validation_failed', 'X-Ballast-User must be a login or an email', [
+      { path: 'headers.x-ballast-user', message: 'not a login or email' },
+    ]);
+  return {
+    type: 'user',
+    id: user,
+    name: user,
+    ...(/^[^@\s]+@[^@\s]+$/.test(user) && { email: user.toLowerCase() }),
+    verified: false,
+  };
+}
 
 export function requirePermission(auth: AuthContext, permission: Permission | null): void {
   if (permission && !auth.permissions.has(permission)) {

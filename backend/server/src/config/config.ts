@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { StabilizeConfig } from '../stabilize/policy.js';
 
 /** Server configuration: validated once at start; a wrong value stops the process with one line. */
 export const Config = z.strictObject({
@@ -35,6 +36,10 @@ export const Config = z.strictObject({
   prometheusTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   /** How often SLOs are evaluated for events (tiers firing, budget levels); 0 turns it off. */
   sloEvaluationIntervalMs: z.coerce.number().int().min(0).default(60_000),
+  /** Stabilize policy per environment: approvals, TTLs (ballast.config.yaml only; see docs/stabilize.md). */
+  stabilize: StabilizeConfig,
+  /** How often each replica ends stabilizes whose time is up (they are also over at read time, to the ms). */
+  stabilizeSweepIntervalMs: z.coerce.number().int().min(100).default(5_000),
   /** Secrets of each source's `default` hook, from BALLAST_SOURCE_<SOURCE>_SECRETS (comma-separated). */
   sourceSecrets: z
     .record(z.string(), z.array(z.string().min(16, 'hook secrets must be at least 16 characters')))
@@ -58,6 +63,8 @@ const envNames: Record<keyof Config, string> = {
   prometheusBasicAuth: 'BALLAST_PROMETHEUS_BASIC_AUTH',
   prometheusTimeoutMs: 'BALLAST_PROMETHEUS_TIMEOUT_MS',
   sloEvaluationIntervalMs: 'BALLAST_SLO_EVALUATION_INTERVAL_MS',
+  stabilize: 'stabilize in ballast.config.yaml',
+  stabilizeSweepIntervalMs: 'BALLAST_STABILIZE_SWEEP_INTERVAL_MS',
 };
 
 export class ConfigError extends Error {}

@@ -214,6 +214,42 @@ const migrations: Migration[] = [
       for (const t of ['slo_states', 'slo_sli_hour', 'slo_sli_minute', 'slos']) await knex.schema.dropTableIfExists(t);
     },
   },
+  {
+    name: '007_stabilize',
+    async up(knex) {
+      await knex.schema.createTable('stabilize_profiles', (t) => {
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('service', 128).notNullable();
+        // '' for the service's profile in every environment without its own.
+        t.string('environment', 128).notNullable();
+        t.integer('version').notNullable();
+        t.text('spec').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.text('updated_by').notNullable();
+        t.primary(['tenant', 'service', 'environment', 'version']);
+      });
+      await knex.schema.createTable('stabilizes', (t) => {
+        t.string('id', 32).primary();
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('service', 128).notNullable();
+        t.string('environment', 128).notNullable();
+        t.string('state', 16).notNullable();
+        // Set while the stabilize holds its scope: one per scope, whoever races for it.
+        t.string('open_scope', 260).nullable();
+        // When it ends by itself (TTL, or a request not approved in time); null once over.
+        t.bigInteger('due_at').nullable();
+        t.text('doc').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.unique(['tenant', 'open_scope']);
+        t.index(['due_at']);
+        t.index(['tenant', 'service', 'environment', 'updated_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('stabilizes');
+      await knex.schema.dropTableIfExists('stabilize_profiles');
+    },
+  },
 ];
 
 /**

@@ -25,6 +25,9 @@ import { mappingRoutes } from '../mappings/routes.js';
 import { sloService } from '../slo/service.js';
 import { sloRoutes } from '../slo/routes.js';
 import { prometheusFromConfig } from '../slo/prometheus.js';
+import { stabilizeService } from '../stabilize/service.js';
+import { stabilizeRoutes } from '../stabilize/routes.js';
+import { StabilizeConfig } from '../stabilize/policy.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -32,6 +35,7 @@ import { VERSION } from '../version.js';
 
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
+    Partial<Pick<Config, 'stabilize'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>>;
   logger?: Logger;
   db: Database;
@@ -63,6 +67,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     const lookup = await mappings.lookupFor(tenant);
     return (e) => placeStored(e, lookup);
   });
+  const stabilize = stabilizeService(db, store, recordPolicyEvent, config.stabilize ?? StabilizeConfig.parse(undefined));
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -173,8 +178,9 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     ...hookRoutes(hooks),
     ...mappingRoutes(mappings),
     ...sloRoutes(slos),
+    ...stabilizeRoutes(stabilize, hub),
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 
-  return { app, tenants, metrics, slos };
+  return { app, tenants, metrics, stabilize, slos };
 }

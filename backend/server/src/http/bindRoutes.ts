@@ -50,7 +50,7 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
       url: def.path,
       ...(def.stream && { sse: { kind: 'only' as const } }),
       handler: async (request, reply) => {
-        const auth = await authenticator.authenticate(request.headers.authorization);
+        const auth = await authenticator.authenticate(request.headers.authorization, request.headers['x-ballast-user']);
         requirePermission(auth, def.permission);
         const params = parsePart(def.params, request.params, 'params');
         const query = parsePart(def.query, request.query, 'query');

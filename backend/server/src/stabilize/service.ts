@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import {
+  EventInput,
+  type Actor,
+  type EffectivePolicy,
+  type ProfileSpec,
+  type Stabilize,
+  type StabilizeRequest,
+} from '@ballast/contract';
+import type { Database } from '../db/knex.js';
+import { ApiError } from '../http/errors.js';
+import type { PolicyRecorder } from '../events/policyEvents.js';
+import * as machine from './machine.js';
+import { policyFor, type StabilizeConfig } from './policy.js';
+import { previewChanges, profileStore } from './profiles.js';
+import { isScopeTaken, lockDue, stabilizeStore } from './store.js';
+import { effectivePolicy } from './effectivePolicy.js';
+
+type Appender = {
+  appendInTransaction(trx: Knex.Transaction, tenant: string, events: EventInput[], actor: Actor): Promise<unknown>;
+};
+
+/** Who ends stabilizes whose time is up. */
+export const EXPIRY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize expiry', verified: true };
+
+const newId = () => 'stb_' + randomBytes(10).toString('hex').slice(0, 16);
+
+const toApiError = (r: machine.Refusal) =>
+  new ApiError(r.status, r.code, r.message, r.path ? [{ path: r.path, message: r.message }] : []);
+
+/**
+ * Stabilize mode's decisions, stored: every transition runs the pure machine on the row locked in a
+ * transaction, stores the result and appends its event in that same transaction, so the timeline
+ * and the state never disagree and a transition is never half-done.
+ */
+export function stabilizeService(
+  db: Database,
+  events: Appender,
+  recordPolicyEvent: PolicyRecorder,
+  config: StabilizeConfig,
+  now: () => number = Date.now,
+) {
+  const { knex, dialect } = db;
+
+  function eventOf(s: Stabilize, e: machine.TransitionEvent, at: number): EventInput {
+    const incidentUrl = s.incident && /^https?:\/\//.test(s.incident) ? s.incident : undefined;
+    return EventInput.parse({
+      occurredAt: new Date(at).toISOString(),
+      source: 'stabilize',
+      kind: 'stabilize',
+      status: e.status,
+      severity: e.severity,
+      service: s.service,
+      environment: s.environment,
+      title: e.title,
+      description: s.reason,
+      links: incidentUrl ? [{ rel: 'incident', url: incidentUrl, text: 'incident' }] : [],
+      attributes: e.attributes,
+      correlation: {
+        stabilizeId: s.id,
+        ...(s.incident && !incidentUrl && { incidentId: s.incident }),
+      },
+    });
+  }
+
+  /** Runs one command on the stored stabilize: lock, decide, store, record. */
+  async function transition(
+    tenant: string,
+    find: (store: ReturnType<typeof stabilizeStore>) => Promise<Stabilize | null>,
+    notFound: () => ApiError,
+    decide: (s: Stabilize) => machine.Outcome,
+    actor: Actor,
+  ): Promise<Stabilize> {
+    return knex.transaction(async (trx) => {
+      const store = stabilizeStore(trx, dialect, tenant);
+      const current = await find(store);
+      if (!current) throw notFound();
+      const outcome = decide(current);
+      if (!outcome.ok) throw toApiError(outcome.refusal);
+      await store.update(outcome.next);
+      await events.appendInTransaction(
+        trx,
+        tenant,
+        [eventOf(outcome.next, outcome.event, Date.parse(outcome.next.updatedAt))],
+        actor,
+      );
+      return outcome.next;
+    });
+  }
+
+  const noStabilize = (id: string) =>
+    new ApiError(404, 'not_found', `no stabilize ${id} in this tenant`, [{ path: 'params.id', message: 'not found' }]);
+  const notStabilized = (service: string, environment: string) =>
+    new ApiError(404, 'not_stabilized', `${service} in ${environment} is not stabilized and has no request waiting`, [
+      { path: 'params.service', message: 'not stabilized' },
+    ]);
+
+  return {
+    async request(tenant: string, request: StabilizeRequest, actor: Actor, canBreakGlass: boolean): Promise<Stabilize> {
+      const policy = policyFor(config, request.environment);
+      try {
+        return await knex.transaction(async (trx) => {
+          const profile = await profileStore(trx, tenant).effective(request.service, request.environment);
+          const outcome = machine.open({ id: newId(), request, actor, canBreakGlass, policy, profile, now: now() });
+          if (!outcome.ok) throw toApiError(outcome.refusal);
+          await stabilizeStore(trx, dialect, tenant).insert(outcome.next);
+          await events.appendInTransaction(
+            trx,
+            tenant,
+            [eventOf(outcome.next, outcome.event, Date.parse(outcome.next.updatedAt))],
+            actor,
+          );
+          return outcome.next;
+        });
+      } catch (err) {
+        if (!isScopeTaken(err)) throw err;
+        const holder = await stabilizeStore(knex, dialect, tenant).openFor(request.service, request.environment);
+        throw new ApiError(
+          409,
+          'already_stabilized',
+          `${request.service} in ${request.environment} already has stabilize ${holder?.id ?? '(just ended)'} (${holder?.state ?? 'ended'}); extend or exit it instead`,
+          [{ path: 'body.service', message: 'scope taken' }],
+        );
+      }
+    },
+
+    approve: (tenant: string, id: string, actor: Actor, comment?: string) =>
+      transition(
+        tenant,
+        (s) => s.lock(id),
+        () => noStabilize(id),
+        (s) => machine.approve(s, actor, now(), comment),
+        actor,
+      ),
+
+    reject: (tenant: string, id: string, actor: Actor, reason: string) =>
+      transition(
+        tenant,
+        (s) => s.lock(id),
+        () => noStabilize(id),
+        (s) => machine.reject(s, actor, reason, now()),
+        actor,
+      ),
+
+    exit: (tenant: string, service: string, environment: string, actor: Actor, reason: string) =>
+      transition(
+        tenant,
+        (s) => s.openFor(service, environment, true),
+        () => notStabilized(service, environment),
+        (s) => machine.exit(s, actor, reason, now()),
+        actor,
+      ),
+
+    extend: (tenant: string, service: string, environment: string, actor: Actor, minutes: number, reason: string) =>
+      transition(
+        tenant,
+        (s) => s.openFor(service, environment, true),
+        () => notStabilized(service, environment),
+        (s) => machine.extend(s, actor, minutes, reason, policyFor(config, environment), now()),
+        actor,
+      ),
+
+    async get(tenant: string, id: string): Promise<Stabilize> {
+      const s = await stabilizeStore(knex, dialect, tenant).get(id);
+      if (!s) throw noStabilize(id);
+      return s;
+    },
+
+    list: (tenant: string, f: { service?: string[]; environment?: string[]; state?: string[]; limit: number }) =>
+      stabilizeStore(knex, dialect, tenant).list(f),
+
+    /** What services in the scope enforce now (computed at read time, so expiry is exact to the ms). */
+    async policy(tenant: string, service: string, environment: string): Promise<EffectivePolicy> {
+      const open = await stabilizeStore(knex, dialect, tenant).openFor(service, environment);
+      return effectivePolicy(service, environment, open, now());
+    },
+
+    /**
+     * Ends every stabilize whose time is up, each once: the row is locked, the machine says whether it
+     * is still due, and the state and its event commit together. Safe on any number of replicas at once.
+     */
+    async expireDue(batch = 100): Promise<number> {
+      let ended = 0;
+      for (;;) {
+        const n = await knex.transaction(async (trx) => {
+          const due = await lockDue(trx, dialect, now(), batch);
+          let count = 0;
+          for (const { tenant, stabilize } of due) {
+            const outcome = machine.expire(stabilize, now());
+            if (!outcome?.ok) continue;
+            await stabilizeStore(trx, dialect, tenant).update(outcome.next);
+            const at = Date.parse(outcome.next.endedAt!);
+            await events.appendInTransaction(trx, tenant, [eventOf(outcome.next, outcome.event, at)], EXPIRY_ACTOR);
+            count++;
+          }
+          return due.length < batch ? -count - 1 : count;
+        });
+        if (n < 0) return ended + (-n - 1);
+        ended += n;
+      }
+    },
+
+    profiles: {
+      get: async (tenant: string, service: string, environment?: string) => {
+        const p = await profileStore(knex, tenant).get(service, environment);
+        if (!p)
+          throw new ApiError(
+            404,
+            'not_found',
+            `no stabilize profile for ${service}${environment ? ` in ${environment}` : ''}`,
+            [{ path: 'params.service', message: 'no profile' }],
+          );
+        return p;
+      },
+      list: (tenant: string) => profileStore(knex, tenant).list(),
+      put: (tenant: string, service: string, environment: string | undefined, spec: ProfileSpec, actor: Actor) =>
+        knex.transaction(async (trx) => {
+          const { profile, created } = await profileStore(trx, tenant).put(service, environment, spec, actor, now());
+          if (created)
+            await recordPolicyEvent(
+              trx,
+              tenant,
+              `Stabilize profile for ${service}${environment ? ` in ${environment}` : ''} is now version ${profile.version}`,
+              'updated',
+              { service, environment: environment ?? null, version: profile.version, changes: previewChanges(spec) },
+              actor,
+            );
+          return profile;
+        }),
+      preview: async (tenant: string, service: string, environment: string) => {
+        const p = await profileStore(knex, tenant).effective(service, environment);
+        return { service, environment, version: p?.version ?? null, changes: previewChanges(p) };
+      },
+    },
+  };
+}
+
+export type StabilizeService = ReturnType<typeof stabilizeService>;

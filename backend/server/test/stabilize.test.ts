@@ -1,0 +1,282 @@
+/** Stabilize mode's control plane through real HTTP on both dialects. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import knexFactory from 'knex';
+import type { EffectivePolicy, Stabilize } from '@ballast/contract';
+import { startServer, type RunningServer } from '../src/server.js';
+import { createTestStore, DIALECTS, testConfig, type TestStore } from './harness.js';
+
+describe.each(DIALECTS)('stabilize on %s', (dialect) => {
+  let store: TestStore;
+  let server: RunningServer;
+  let adminKey: string;
+  const keys: Record<string, string> = {};
+
+  const call = async (path: string, init: RequestInit & { key?: string; user?: string; body?: unknown } = {}) => {
+    const { key, user, body, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    headers.set('authorization', `Bearer ${key ?? adminKey}`);
+    if (user) headers.set('x-ballast-user', user);
+    if (body !== undefined) headers.set('content-type', 'application/json');
+    const res = await fetch(server.url + path, {
+      ...rest,
+      method: rest.method ?? (body !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+  };
+  const makeKey = async (name: string, role: string, kind = 'standard') =>
+    (keys[name] = (await call('/v1/keys', { body: { name, role, kind } })).json.secret as string);
+
+  beforeAll(async () => {
+    store = await createTestStore(dialect);
+    const config = testConfig(store, {
+      stabilize: {
+        defaults: {},
+        environments: { production: { requireApproval: true, maxTtlMinutes: 120 }, staging: {} },
+      },
+    });
+    adminKey = config.bootstrapAdminKey!;
+    server = await startServer(config, () => {});
+    await makeKey('grafana-operator', 'operator', 'grafana-proxy');
+    await makeKey('grafana-approver', 'approver', 'grafana-proxy');
+    await makeKey('ops', 'operator');
+    await makeKey('viewer', 'viewer');
+  });
+  afterAll(async () => {
+    await server?.close();
+    await store?.drop();
+  });
+
+  it('versions profiles, stores a repeated one once, and previews the change against normal', async () => {
+    const spec = {
+      rateClamp: { requestsPerSecond: 200 },
+      queues: [{ name: 'emails', action: 'pause' }],
+      flags: ['recommendations'],
+    };
+    const v1 = await call('/v1/stabilize/profiles/checkout', { method: 'PUT', body: spec });
+    expect(v1.status).toBe(200);
+    expect(v1.json).toMatchObject({ service: 'checkout', version: 1, deployFreeze: true, shadowMinutes: 0 });
+    expect((await call('/v1/stabilize/profiles/checkout', { method: 'PUT', body: spec })).json.version).toBe(1);
+    const v2 = await call('/v1/stabilize/profiles/checkout', { method: 'PUT', body: { ...spec, shadowMinutes: 2 } });
+    expect(v2.json.version).toBe(2);
+    const preview = await call('/v1/stabilize/checkout/production/preview');
+    expect(preview.json.version).toBe(2);
+    expect(preview.json.changes).toEqual(
+      expect.arrayContaining([
+        { path: 'rateClamp', normal: 'no limit', stabilized: '200 req/s in total, shared by the instances' },
+        { path: 'queues[emails]', normal: 'consumed normally', stabilized: 'paused' },
+        { path: 'flags[recommendations]', normal: 'as configured', stabilized: 'off' },
+        { path: 'deployFreeze', normal: 'deploys allowed', stabilized: 'deploys frozen' },
+      ]),
+    );
+    const bad = await call('/v1/stabilize/profiles/checkout', {
+      method: 'PUT',
+      body: { rateClamp: { requestsPerSecond: -1 } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details[0].path).toBe('rateClamp.requestsPerSecond');
+    expect((await call('/v1/stabilize/profiles/checkout')).json.version).toBe(2);
+  });
+
+  it('enters at once where no approval is needed; one per scope; the policy carries ETag and expiry; exit', async () => {
+    const entered = await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'checkout', environment: 'staging', reason: 'latency regression', ttlMinutes: 30 },
+    });
+    expect(entered.status).toBe(201);
+    const s = entered.json as Stabilize;
+    expect(s).toMatchObject({ state: 'active', profile: { version: 2 }, ttlMinutes: 30 });
+
+    const again = await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'checkout', environment: 'staging', reason: 'twice' },
+    });
+    expect(again.status).toBe(409);
+    expect(again.json.code).toBe('already_stabilized');
+    expect(again.json.message).toContain(s.id);
+
+    const policy = await call('/v1/stabilize/checkout/staging/policy', { key: keys.viewer });
+    expect(policy.status).toBe(200);
+    expect(policy.json as EffectivePolicy).toMatchObject({
+      mode: 'shadow',
+      stabilizeId: s.id,
+      expiresAt: s.expiresAt,
+      flags: ['recommendations'],
+      deployFreeze: true,
+    });
+    const etag = policy.headers.get('etag')!;
+    expect(etag).toMatch(/^".+"$/);
+    const same = await call('/v1/stabilize/checkout/staging/policy', {
+      key: keys.viewer,
+      headers: { 'if-none-match': etag },
+    });
+    expect(same.status).toBe(304);
+
+    const exit = await call('/v1/stabilize/checkout/staging/exit', { key: keys.ops, body: { reason: 'recovered' } });
+    expect(exit.json).toMatchObject({ state: 'ended', endReason: 'recovered' });
+    const after = await call('/v1/stabilize/checkout/staging/policy', {
+      key: keys.viewer,
+      headers: { 'if-none-match': etag },
+    });
+    expect(after.status).toBe(200);
+    expect(after.json).toMatchObject({ mode: 'normal', deployFreeze: false, flags: [] });
+    expect(
+      (await call('/v1/stabilize/checkout/staging/exit', { key: keys.ops, body: { reason: 'again' } })).json.code,
+    ).toBe('not_stabilized');
+
+    const timeline = await call(`/v1/events?source=stabilize&service=checkout&environment=staging`);
+    expect(timeline.json.events.map((e: { status: string }) => e.status)).toEqual(['ended', 'active']);
+    expect(timeline.json.events[0].correlation.stabilizeId).toBe(s.id);
+  });
+
+  it('needs a second person in production, across identities, for entering and extending', async () => {
+    const asked = await call('/v1/stabilize/requests', {
+      key: keys['grafana-operator'],
+      user: 'Jane@Example.com',
+      body: { service: 'payments', environment: 'production', reason: 'error spike after deploy' },
+    });
+    expect(asked.status).toBe(201);
+    expect(asked.json).toMatchObject({ state: 'requested', requestedBy: { type: 'user', email: 'jane@example.com' } });
+    const id = asked.json.id as string;
+    expect((await call('/v1/stabilize/payments/production/policy')).json.mode).toBe('normal');
+
+    const self = await call(`/v1/stabilize/requests/${id}/approve`, {
+      key: keys['grafana-approver'],
+      user: 'jane@example.com',
+      body: {},
+    });
+    expect(self.status).toBe(403);
+    expect(self.json.code).toBe('self_approval');
+    const byViewer = await call(`/v1/stabilize/requests/${id}/approve`, { key: keys.viewer, body: {} });
+    expect(byViewer.status).toBe(403);
+    expect(byViewer.json.message).toContain('stabilize:approve');
+
+    const approved = await call(`/v1/stabilize/requests/${id}/approve`, {
+      key: keys['grafana-approver'],
+      user: 'bob@example.com',
+      body: { comment: 'go' },
+    });
+    expect(approved.json).toMatchObject({ state: 'active', approvedBy: { email: 'bob@example.com', verified: false } });
+
+    const tooLong = await call('/v1/stabilize/payments/production/extend', {
+      key: keys['grafana-operator'],
+      user: 'jane@example.com',
+      body: { minutes: 100, reason: 'still burning' },
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json).toMatchObject({ code: 'ttl_too_long', details: [{ path: 'body.minutes' }] });
+    const ext = await call('/v1/stabilize/payments/production/extend', {
+      key: keys['grafana-operator'],
+      user: 'jane@example.com',
+      body: { minutes: 30, reason: 'still burning' },
+    });
+    expect(ext.json.pendingExtension).toMatchObject({ minutes: 30 });
+    const extApproved = await call(`/v1/stabilize/requests/${id}/approve`, {
+      key: keys['grafana-approver'],
+      user: 'bob@example.com',
+      body: {},
+    });
+    expect(Date.parse(extApproved.json.expiresAt) - Date.parse(approved.json.expiresAt)).toBe(30 * 60_000);
+
+    const userFromPlainKey = await call('/v1/stabilize/payments/production/exit', {
+      key: keys.ops,
+      user: 'mallory@example.com',
+      body: { reason: 'x x x' },
+    });
+    expect(userFromPlainKey.status).toBe(400);
+    expect(userFromPlainKey.json.details[0].path).toBe('headers.x-ballast-user');
+    const listed = await call('/v1/stabilize?service=payments');
+    expect(listed.json.stabilizes.map((x: Stabilize) => x.id)).toEqual([id]);
+  });
+
+  it('lets break-glass in only with the permission and an incident, flagged for review', async () => {
+    const body = {
+      service: 'search',
+      environment: 'production',
+      reason: 'outage',
+      breakGlass: true,
+      incident: 'https://pagerduty.example.com/incidents/P1',
+    };
+    const refused = await call('/v1/stabilize/requests', { key: keys.ops, body });
+    expect(refused.status).toBe(403);
+    expect(refused.json.details[0].path).toBe('body.breakGlass');
+    const entered = await call('/v1/stabilize/requests', { body });
+    expect(entered.json).toMatchObject({ state: 'active', breakGlass: true, reviewRequired: true, ttlMinutes: 30 });
+    const event = (await call('/v1/events?source=stabilize&service=search')).json.events[0];
+    expect(event.links).toEqual([{ rel: 'incident', url: body.incident, text: 'incident' }]);
+  });
+
+  it('lets exactly one of many concurrent requests for a scope win', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call('/v1/stabilize/requests', {
+          key: keys.ops,
+          body: { service: 'cart', environment: 'staging', reason: `racer ${i}` },
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409).map((r) => r.json.code)).toEqual(
+      Array(7).fill('already_stabilized'),
+    );
+    const timeline = await call('/v1/events?source=stabilize&service=cart');
+    expect(timeline.json.events).toHaveLength(1);
+  });
+
+  it('answers a long-poll as soon as the scope enters stabilize', async () => {
+    const first = await call('/v1/stabilize/inventory/staging/policy', { key: keys.viewer });
+    const etag = first.headers.get('etag')!;
+    const started = Date.now();
+    const polled = call('/v1/stabilize/inventory/staging/policy?wait=20', {
+      key: keys.viewer,
+      headers: { 'if-none-match': etag },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'inventory', environment: 'staging', reason: 'queue backlog' },
+    });
+    const answer = await polled;
+    expect(answer.status).toBe(200);
+    expect(answer.json.mode).toBe('enforce');
+    expect(answer.headers.get('etag')).not.toBe(etag);
+    expect(Date.now() - started).toBeLessThan(15_000); // woken by the change, not by the 20 s deadline
+  });
+
+  it('ends a stabilize whose TTL passed while no server ran, once, when a server starts', async () => {
+    const made = await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'ledger', environment: 'staging', reason: 'disk pressure', ttlMinutes: 10 },
+    });
+    const id = made.json.id as string;
+    await server.close();
+    // The time passes while every server is stopped: move the stabilize's expiry into the past.
+    const db =
+      dialect === 'sqlite'
+        ? knexFactory({
+            client: 'better-sqlite3',
+            connection: { filename: `${store.dataDir}/ballast.sqlite` },
+            useNullAsDefault: true,
+          })
+        : knexFactory({ client: 'pg', connection: store.databaseUrl });
+    const row = await db('stabilizes').where({ id }).first();
+    const doc = JSON.parse(row.doc) as Stabilize;
+    const past = Date.now() - 3_600_000;
+    doc.expiresAt = new Date(past).toISOString();
+    await db('stabilizes')
+      .where({ id })
+      .update({ doc: JSON.stringify(doc), due_at: past });
+    await db.destroy();
+
+    server = await startServer(testConfig(store, { bootstrapAdminKey: adminKey }), () => {});
+    const after = await call(`/v1/stabilize/requests/${id}`);
+    expect(after.json).toMatchObject({ state: 'expired', endedAt: doc.expiresAt, endReason: 'TTL reached' });
+    const events = (await call('/v1/events?source=stabilize&service=ledger')).json.events;
+    expect(events.map((e: { status: string; occurredAt: string }) => [e.status, e.occurredAt]).sort()).toEqual([
+      ['active', made.json.activatedAt],
+      ['expired', doc.expiresAt],
+    ]);
+  });
+});
