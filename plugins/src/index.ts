@@ -10,6 +10,7 @@ import { sentry } from './sources/sentry/index.js';
 import { unleash } from './sources/unleash/index.js';
 
 export * from './source.js';
+export * from './oncall/index.js';
 
 /** Every webhook source the server serves at `/v1/hooks/{source}/{hookId}`. */
 export const sourcePlugins: Partial<Record<HookSource, SourcePlugin>> = {

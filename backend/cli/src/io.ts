@@ -33,6 +33,17 @@ export class CommandFailed extends Error {
   override name = 'CommandFailed';
 }
 
+/** Ends the command with this exit code (the gate's 3 and 4); the message, if any, goes to stderr. */
+export class ExitWith extends Error {
+  override name = 'ExitWith';
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
+    super(message);
+  }
+}
+
 export const println = (io: Io, line = ''): void => io.stdout(line + '\n');
 export const eprintln = (io: Io, line = ''): void => io.stderr(line + '\n');
 

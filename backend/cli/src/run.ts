@@ -4,9 +4,11 @@ import { auditCommand } from './audit.js';
 import { DEFAULT_URL, reportFailure, type Target } from './context.js';
 import { seedCommand } from './demo/seed.js';
 import { deployCommand } from './deploy.js';
+import { gateCommand } from './gate.js';
+import { stabilizeCommand } from './stabilize.js';
 import { eventsCommand } from './events.js';
 import { hooksCommand } from './hooks.js';
-import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, eprintln, UsageError, type Io } from './io.js';
+import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitWith, eprintln, UsageError, type Io } from './io.js';
 import { keysCommand, whoamiCommand } from './keys.js';
 import { commandContext } from './options.js';
 import { serveCommand } from './serve.js';
@@ -26,6 +28,8 @@ Exit codes:
      could not be reached, or answered unexpectedly; or the answer is a failure
      (audit verify found a broken chain, events export no such incident)
   2  usage error: the command line or a file it names could not be used; nothing was sent
+  3  gate: the deploy is denied (the reasons go to stderr)
+  4  gate: Ballast cannot be reached (see gate --on-unreachable)
 `;
 
 /**
@@ -63,6 +67,8 @@ export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}):
     .addCommand(serveCommand())
     .addCommand(eventsCommand(ctx))
     .addCommand(deployCommand(ctx))
+    .addCommand(gateCommand(ctx))
+    .addCommand(stabilizeCommand(ctx))
     .addCommand(auditCommand(ctx))
     .addCommand(keysCommand(ctx))
     .addCommand(hooksCommand(ctx))
@@ -83,6 +89,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
   } catch (err) {
     // Commander has already printed its message (or the help / version it was asked for).
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (err instanceof ExitWith) {
+      if (err.message) eprintln(io, err.message);
+      return err.code;
+    }
     if (err instanceof CommandFailed) {
       if (err.message) eprintln(io, `error: ${err.message}`);
       return EXIT_FAILED;

@@ -193,5 +193,18 @@ export const Event = z.object({
    * places the event elsewhere: the service and environment as recorded, which the hash covers.
    */
   recorded: z.object({ service: z.string().optional(), environment: z.string().optional() }).optional(),
+  /**
+   * Alerts and incidents only, resolved when read (never stored): the runbook that applies now, and how
+   * it was found (docs/runbooks.md). A runbook added today shows on yesterday's alerts.
+   */
+  runbook: z
+    .object({
+      id: z.string(),
+      title: z.string(),
+      by: z.enum(['runbook_url', 'alert', 'service']),
+      /** `GET` this (relative to the server) for the runbook itself. */
+      href: z.string(),
+    })
+    .optional(),
 });
 export type Event = z.infer<typeof Event>;

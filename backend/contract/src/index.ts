@@ -9,6 +9,7 @@ export * from './hooks.js';
 export * from './mappings.js';
 export * from './slo.js';
 export * from './stabilize.js';
+export * from './gate.js';
 export * from './routes.js';
 export * from './client.js';
 export * from './openapi.js';

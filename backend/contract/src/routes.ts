@@ -47,6 +47,8 @@ import {
   StabilizeScopeParams,
 } from './stabilize.js';
 
+import { GateDecision, GateOverrideInfo, GateOverrideRequest, GateQuery } from './gate.js';
+
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDef {
@@ -458,6 +460,24 @@ export const routes = {
     query: PolicyQuery,
     status: 200,
     response: EffectivePolicy,
+  }),
+  checkDeployGate: route({
+    method: 'GET',
+    path: '/v1/gates/deploy',
+    summary: 'May this service be deployed to this environment now? Reasons when not (stabilize, budget, freeze)',
+    permission: 'gate:read',
+    query: GateQuery,
+    status: 200,
+    response: GateDecision,
+  }),
+  overrideDeployGate: route({
+    method: 'POST',
+    path: '/v1/gates/deploy/override',
+    summary: 'Let deploys of a scope through the gate for a while, with a reason (audited)',
+    permission: 'gate:override',
+    body: GateOverrideRequest,
+    status: 201,
+    response: GateOverrideInfo,
   }),
 } as const satisfies Record<string, RouteDef>;
 

@@ -40,6 +40,8 @@ export const Annotation = z.object({
   environment: z.string().optional(),
   /** The events behind it: the start (and end) of a range, or the one event of a point. */
   eventIds: z.array(z.string()),
+  /** The runbook of the (start) event, resolved when read, as on the event. */
+  runbook: Event.shape.runbook,
 });
 export type Annotation = z.infer<typeof Annotation>;
 

@@ -191,6 +191,19 @@ describe('permissions', () => {
     },
     listStabilizes: { path: '/v1/stabilize' },
     stabilizePolicy: { path: '/v1/stabilize/perm-svc/production/policy' },
+    checkDeployGate: { path: '/v1/gates/deploy?service=perm-svc&environment=production' },
+    overrideDeployGate: {
+      path: '/v1/gates/deploy/override',
+      init: json({ service: 'perm-svc', environment: 'production' }),
+    },
+    listRunbooks: { path: '/v1/runbooks' },
+    getRunbook: { path: '/v1/runbooks/perm-missing' },
+    putRunbook: { path: '/v1/runbooks/perm-missing', init: { ...json({ markdown: '' }), method: 'PUT' } },
+    deleteRunbook: { path: '/v1/runbooks/perm-missing', init: { method: 'DELETE' } },
+    listServices: { path: '/v1/services' },
+    getService: { path: '/v1/services/perm-missing' },
+    putService: { path: '/v1/services/perm-svc', init: { ...json({ tier: 9 }), method: 'PUT' } },
+    deleteService: { path: '/v1/services/perm-missing', init: { method: 'DELETE' } },
   };
 
   for (const role of Role.options) {

@@ -11,7 +11,10 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
   let adminKey: string;
   const keys: Record<string, string> = {};
 
-  const call = async (path: string, init: RequestInit & { key?: string; user?: string; body?: unknown } = {}) => {
+  const call = async (
+    path: string,
+    init: Omit<RequestInit, 'body'> & { key?: string; user?: string; body?: unknown } = {},
+  ) => {
     const { key, user, body, ...rest } = init;
     const headers = new Headers(rest.headers);
     headers.set('authorization', `Bearer ${key ?? adminKey}`);
@@ -35,6 +38,17 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
       stabilize: {
         defaults: {},
         environments: { production: { requireApproval: true, maxTtlMinutes: 120 }, staging: {} },
+      },
+      gate: {
+        freezeWindows: [
+          {
+            name: 'always',
+            environments: ['frozen'],
+            start: '2000-01-01T00:00',
+            end: '2999-01-01T00:00',
+            timeZone: 'UTC',
+          },
+        ],
       },
     });
     adminKey = config.bootstrapAdminKey!;
@@ -243,6 +257,77 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
     expect(answer.json.mode).toBe('enforce');
     expect(answer.headers.get('etag')).not.toBe(etag);
     expect(Date.now() - started).toBeLessThan(15_000); // woken by the change, not by the 20 s deadline
+  });
+
+  it('gates deploys on stabilize, error budget and freeze windows; records denials once; lets an override through', async () => {
+    const gate = (service: string, environment: string, key = keys.ops) =>
+      call(`/v1/gates/deploy?service=${service}&environment=${environment}`, { key });
+    expect((await gate('gated', 'staging')).json).toMatchObject({ allowed: true, reasons: [] });
+
+    const entered = await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'gated', environment: 'staging', reason: 'error spike' },
+    });
+    const denied = await gate('gated', 'staging');
+    expect(denied.json).toMatchObject({
+      allowed: false,
+      stabilizeId: entered.json.id,
+      reasons: [{ code: 'stabilized', stabilizeId: entered.json.id }],
+    });
+    await gate('gated', 'staging'); // CI asking again: one denial event, not two
+    const denials = (await call('/v1/events?source=policy&kind=policy_decision&service=gated')).json.events;
+    expect(denials.map((e: { status: string }) => e.status)).toEqual(['denied']);
+
+    // An SLO out of budget: every request of the last hour failed.
+    const slo = await call('/v1/slos', {
+      body: {
+        service: 'gated',
+        name: 'availability',
+        objective: 0.999,
+        period: { kind: 'rolling', window: '30d' },
+        sli: { kind: 'pushed' },
+      },
+    });
+    expect(slo.status).toBe(201);
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const points = Array.from({ length: 60 }, (_, i) => ({
+      timestamp: new Date(minute - i * 60_000).toISOString(),
+      good: 0,
+      total: 100,
+    }));
+    expect((await call(`/v1/slos/${slo.json.slo.id}/sli`, { body: { points } })).status).toBeLessThan(300);
+    const budget = await gate('gated', 'production');
+    expect(budget.json.allowed).toBe(false);
+    expect(budget.json.reasons).toEqual([expect.objectContaining({ code: 'budget_exhausted', sloIds: [slo.json.slo.id] })]);
+    expect(budget.json.budgetRemaining).toBeLessThan(0);
+
+    const frozen = await gate('other', 'frozen');
+    expect(frozen.json).toMatchObject({ allowed: false, reasons: [{ code: 'freeze_window', freezeWindow: 'always' }] });
+
+    const notAllowed = await call('/v1/gates/deploy/override', {
+      key: keys.ops,
+      body: { service: 'other', environment: 'frozen', reason: 'hotfix for the outage' },
+    });
+    expect(notAllowed.status).toBe(403);
+    const override = await call('/v1/gates/deploy/override', {
+      body: { service: 'other', environment: 'frozen', reason: 'hotfix for the outage', minutes: 30 },
+    });
+    expect(override.status).toBe(201);
+    const again = await call('/v1/gates/deploy/override', {
+      body: { service: 'other', environment: 'frozen', reason: 'hotfix for the outage', minutes: 30 },
+    });
+    expect(again.json).toEqual(override.json); // a retry, not a second override
+    const through = await gate('other', 'frozen');
+    expect(through.json).toMatchObject({
+      allowed: true,
+      reasons: [{ code: 'freeze_window' }],
+      override: { reason: 'hotfix for the outage', expiresAt: override.json.expiresAt },
+    });
+    const overrides = (await call('/v1/events?source=policy&kind=policy_decision&service=other')).json.events;
+    expect(overrides.map((e: { status: string }) => e.status)).toEqual(['override', 'denied']);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/ballast_gate_checks_total\{decision="denied"\} [4-9]/);
+    expect(metrics).toMatch(/ballast_gate_checks_total\{decision="overridden"\} 1/);
   });
 
   it('ends a stabilize whose TTL passed while no server ran, once, when a server starts', async () => {

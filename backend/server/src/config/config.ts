@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { StabilizeConfig } from '../stabilize/policy.js';
+import { GateConfig } from '../gate/freezeWindows.js';
 
 /** Server configuration: validated once at start; a wrong value stops the process with one line. */
 export const Config = z.strictObject({
@@ -38,6 +39,8 @@ export const Config = z.strictObject({
   sloEvaluationIntervalMs: z.coerce.number().int().min(0).default(60_000),
   /** Stabilize policy per environment: approvals, TTLs (ballast.config.yaml only; see docs/stabilize.md). */
   stabilize: StabilizeConfig,
+  /** Deploy gate: freeze windows (ballast.config.yaml only; see docs/stabilize.md). */
+  gate: GateConfig,
   /** How often each replica ends stabilizes whose time is up (they are also over at read time, to the ms). */
   stabilizeSweepIntervalMs: z.coerce.number().int().min(100).default(5_000),
   /** Secrets of each source's `default` hook, from BALLAST_SOURCE_<SOURCE>_SECRETS (comma-separated). */
@@ -64,6 +67,7 @@ const envNames: Record<keyof Config, string> = {
   prometheusTimeoutMs: 'BALLAST_PROMETHEUS_TIMEOUT_MS',
   sloEvaluationIntervalMs: 'BALLAST_SLO_EVALUATION_INTERVAL_MS',
   stabilize: 'stabilize in ballast.config.yaml',
+  gate: 'gate in ballast.config.yaml',
   stabilizeSweepIntervalMs: 'BALLAST_STABILIZE_SWEEP_INTERVAL_MS',
 };
 

@@ -250,6 +250,22 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('stabilize_profiles');
     },
   },
+  {
+    name: '009_gate_overrides',
+    async up(knex) {
+      await knex.schema.createTable('gate_overrides', (t) => {
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('service', 128).notNullable();
+        t.string('environment', 128).notNullable();
+        t.bigInteger('expires_at').notNullable();
+        t.text('doc').notNullable();
+        t.index(['tenant', 'service', 'environment', 'expires_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('gate_overrides');
+    },
+  },
 ];
 
 /**

@@ -15,7 +15,7 @@ export interface AnnotationWindow {
   source?: Event['source'][];
   kind?: Event['kind'][];
   tag?: { key: string; value: string }[];
-  /** Where the tenant's current service mappings put an event (its stored service otherwise). */
+  /** Where the tenant's current service mappings put an event (its stored service otherwise), and its runbook. */
   place?: (e: Event) => Event;
 }
 
@@ -50,6 +50,7 @@ function point(e: Event): Annotation {
   if (e.endedAt) a.timeEnd = Date.parse(e.endedAt);
   if (e.service) a.service = e.service;
   if (e.environment) a.environment = e.environment;
+  if (e.runbook) a.runbook = e.runbook;
   return a;
 }
 

@@ -4,11 +4,13 @@ import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { Metrics } from '../http/metrics.js';
 import type { EventStore } from './store.js';
 import { place, placeStored, type MappingService } from '../mappings/mappings.js';
+import type { RunbookResolver } from '../runbooks/service.js';
 
 export function eventRoutes(
   store: EventStore,
   metrics: Metrics,
   mappings: MappingService,
+  runbooks: RunbookResolver,
 ): Pick<RouteHandlers, 'ingestEvents' | 'searchEvents' | 'getEvent'> {
   return {
     ingestEvents: {
@@ -53,11 +55,12 @@ export function eventRoutes(
     },
     searchEvents: {
       async handle({ auth, query }) {
-        const [page, lookup] = await Promise.all([
+        const [page, lookup, withRunbook] = await Promise.all([
           store.forTenant(auth.tenant).search(query),
           mappings.lookupFor(auth.tenant),
+          runbooks.resolverFor(auth.tenant),
         ]);
-        return { ...page, events: page.events.map((e) => placeStored(e, lookup)) };
+        return { ...page, events: page.events.map((e) => withRunbook(placeStored(e, lookup))) };
       },
     },
     getEvent: {
@@ -65,7 +68,8 @@ export function eventRoutes(
         const event = await store.forTenant(auth.tenant).get(params.id);
         if (!event)
           throw new ApiError(404, 'not_found', `no event ${params.id}`, [{ path: 'params.id', message: 'not found' }]);
-        return placeStored(event, await mappings.lookupFor(auth.tenant));
+        const withRunbook = await runbooks.resolverFor(auth.tenant);
+        return withRunbook(placeStored(event, await mappings.lookupFor(auth.tenant)));
       },
     },
   };

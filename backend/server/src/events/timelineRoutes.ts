@@ -4,6 +4,7 @@ import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { EventStore } from './store.js';
 import type { StreamHub } from './stream/hub.js';
 import { placeStored, type MappingService } from '../mappings/mappings.js';
+import type { RunbookResolver } from '../runbooks/service.js';
 
 /** Open streams, so shutdown can end them instead of waiting for clients that never hang up. */
 export type OpenStreams = Set<() => void>;
@@ -25,6 +26,7 @@ export function timelineRoutes(
   hub: StreamHub,
   open: OpenStreams,
   mappings: MappingService,
+  runbooks: RunbookResolver,
 ): Pick<RouteHandlers, 'streamEvents' | 'annotations' | 'eventContext' | 'auditVerify'> {
   return {
     streamEvents: {
@@ -67,10 +69,13 @@ export function timelineRoutes(
     },
     annotations: {
       async handle({ auth, query }) {
-        const lookup = await mappings.lookupFor(auth.tenant);
+        const [lookup, withRunbook] = await Promise.all([
+          mappings.lookupFor(auth.tenant),
+          runbooks.resolverFor(auth.tenant),
+        ]);
         const annotations = await store.forTenant(auth.tenant).annotations({
           ...query,
-          place: (e) => placeStored(e, lookup),
+          place: (e) => withRunbook(placeStored(e, lookup)),
           from: Date.parse(query.from),
           to: Date.parse(query.to),
         });
@@ -82,7 +87,8 @@ export function timelineRoutes(
         const result = await store.forTenant(auth.tenant).context(params.id, query.window, query.limit);
         if (!result)
           throw new ApiError(404, 'not_found', `no event ${params.id}`, [{ path: 'params.id', message: 'not found' }]);
-        return result;
+        const withRunbook = await runbooks.resolverFor(auth.tenant);
+        return { ...result, event: withRunbook(result.event) };
       },
     },
     auditVerify: {

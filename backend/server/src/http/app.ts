@@ -28,6 +28,9 @@ import { prometheusFromConfig } from '../slo/prometheus.js';
 import { stabilizeService } from '../stabilize/service.js';
 import { stabilizeRoutes } from '../stabilize/routes.js';
 import { StabilizeConfig } from '../stabilize/policy.js';
+import { gateService } from '../gate/gateService.js';
+import { gateRoutes } from '../gate/routes.js';
+import { GateConfig } from '../gate/freezeWindows.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -35,7 +38,7 @@ import { VERSION } from '../version.js';
 
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
-    Partial<Pick<Config, 'stabilize'>> &
+    Partial<Pick<Config, 'stabilize' | 'gate'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>>;
   logger?: Logger;
   db: Database;
@@ -68,6 +71,15 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     return (e) => placeStored(e, lookup);
   });
   const stabilize = stabilizeService(db, store, recordPolicyEvent, config.stabilize ?? StabilizeConfig.parse(undefined));
+  const gate = gateService({
+    knex: db.knex,
+    config: config.gate ?? GateConfig.parse(undefined),
+    policy: (tenant, service, environment) => stabilize.policy(tenant, service, environment),
+    budget: (tenant, service) => slos.budgetSignal(tenant, service),
+    append: (tenant, event, actor) => store.forTenant(tenant).append([event], actor),
+    appendInTransaction: (trx, tenant, events, actor) => store.appendInTransaction(trx, tenant, events, actor),
+    metrics,
+  });
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -179,6 +191,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     ...mappingRoutes(mappings),
     ...sloRoutes(slos),
     ...stabilizeRoutes(stabilize, hub),
+    ...gateRoutes(gate),
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 

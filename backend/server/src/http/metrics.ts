@@ -30,6 +30,12 @@ export function createMetrics() {
       help: 'Requests received and not yet answered (what a graceful shutdown waits for)',
       registers: [registry],
     }),
+    gateChecks: new client.Counter({
+      name: 'ballast_gate_checks_total',
+      help: 'Deploy gate checks by decision (allowed, denied, overridden); denials and overrides are also events',
+      labelNames: ['decision'] as const,
+      registers: [registry],
+    }),
     storeUp: new client.Gauge({
       name: 'ballast_store_up',
       help: '1 when the last readiness check reached the store',
