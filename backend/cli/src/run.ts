@@ -11,6 +11,7 @@ import { hooksCommand } from './hooks.js';
 import { CommandFailed, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ExitWith, eprintln, UsageError, type Io } from './io.js';
 import { keysCommand, whoamiCommand } from './keys.js';
 import { commandContext } from './options.js';
+import { runbooksCommand } from './runbooks.js';
 import { serveCommand } from './serve.js';
 import { sloCommand } from './slo.js';
 import { tenantsCommand } from './tenants.js';
@@ -73,6 +74,7 @@ export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}):
     .addCommand(keysCommand(ctx))
     .addCommand(hooksCommand(ctx))
     .addCommand(sloCommand(ctx))
+    .addCommand(runbooksCommand(ctx))
     .addCommand(tenantsCommand(ctx))
     .addCommand(whoamiCommand(ctx))
     .addCommand(new Command('demo').description('demo data, through the public API').addCommand(seedCommand(ctx)));

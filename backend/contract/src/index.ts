@@ -8,6 +8,8 @@ export * from './timeline.js';
 export * from './hooks.js';
 export * from './mappings.js';
 export * from './slo.js';
+export * from './runbooks.js';
+export * from './catalog.js';
 export * from './stabilize.js';
 export * from './gate.js';
 export * from './routes.js';

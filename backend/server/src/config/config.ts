@@ -43,6 +43,26 @@ export const Config = z.strictObject({
   gate: GateConfig,
   /** How often each replica ends stabilizes whose time is up (they are also over at read time, to the ms). */
   stabilizeSweepIntervalMs: z.coerce.number().int().min(100).default(5_000),
+  /** Runbook folders (relative to the working directory), comma-separated in the environment. */
+  runbooksDirs: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(z.string().min(1)),
+    )
+    .default(['./runbooks']),
+  /** How often the runbook folders are checked for changed files; 0 reads them at start only. */
+  runbooksPollMs: z.coerce.number().int().min(0).default(2000),
+  /** PagerDuty REST API key for live on-call; without it, services use their static rotations. */
+  pagerdutyToken: z.string().min(1).optional(),
+  pagerdutyApiUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .default('https://api.pagerduty.com'),
   /** Secrets of each source's `default` hook, from BALLAST_SOURCE_<SOURCE>_SECRETS (comma-separated). */
   sourceSecrets: z
     .record(z.string(), z.array(z.string().min(16, 'hook secrets must be at least 16 characters')))
@@ -61,6 +81,10 @@ const envNames: Record<keyof Config, string> = {
   shutdownTimeoutMs: 'BALLAST_SHUTDOWN_TIMEOUT_MS',
   databasePoolMax: 'BALLAST_DATABASE_POOL_MAX',
   sourceSecrets: 'BALLAST_SOURCE_<SOURCE>_SECRETS',
+  runbooksDirs: 'BALLAST_RUNBOOKS_DIRS',
+  runbooksPollMs: 'BALLAST_RUNBOOKS_POLL_MS',
+  pagerdutyToken: 'BALLAST_PAGERDUTY_TOKEN',
+  pagerdutyApiUrl: 'BALLAST_PAGERDUTY_API_URL',
   prometheusUrl: 'BALLAST_PROMETHEUS_URL',
   prometheusBearerToken: 'BALLAST_PROMETHEUS_BEARER_TOKEN',
   prometheusBasicAuth: 'BALLAST_PROMETHEUS_BASIC_AUTH',

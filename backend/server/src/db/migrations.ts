@@ -251,6 +251,36 @@ const migrations: Migration[] = [
     },
   },
   {
+    name: '008_runbooks_and_catalog',
+    async up(knex) {
+      // Runbooks from files (managed_by 'file', reconciled from the folders) and from the API, per tenant.
+      await knex.schema.createTable('runbooks', (t) => {
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('id', 128).notNullable();
+        t.text('frontmatter').notNullable();
+        t.text('markdown').notNullable();
+        t.string('managed_by', 8).notNullable();
+        t.string('path', 1024).nullable();
+        t.string('content_hash', 64).notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.primary(['tenant', 'id']);
+      });
+      await knex.schema.createTable('catalog_services', (t) => {
+        t.string('tenant', 64).notNullable().references('tenants.id');
+        t.string('name', 128).notNullable();
+        t.text('doc').notNullable();
+        t.string('managed_by', 8).notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.primary(['tenant', 'name']);
+      });
+    },
+    async down(knex) {
+      for (const t of ['catalog_services', 'runbooks']) await knex.schema.dropTableIfExists(t);
+    },
+  },
+  {
     name: '009_gate_overrides',
     async up(knex) {
       await knex.schema.createTable('gate_overrides', (t) => {

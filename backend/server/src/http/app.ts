@@ -31,6 +31,13 @@ import { StabilizeConfig } from '../stabilize/policy.js';
 import { gateService } from '../gate/gateService.js';
 import { gateRoutes } from '../gate/routes.js';
 import { GateConfig } from '../gate/freezeWindows.js';
+import { runbookService } from '../runbooks/service.js';
+import { runbookRoutes } from '../runbooks/routes.js';
+import { catalogService, type CatalogServiceStore } from '../catalog/service.js';
+import { catalogRoutes } from '../catalog/routes.js';
+import { onCallResolver } from '../catalog/onCall.js';
+import { pagerDutyOnCall } from '@ballast/plugins';
+import { DEFAULT_TENANT } from '../tenants/tenants.js';
 import { bindRoutes } from './bindRoutes.js';
 import { ApiError, isStoreUnavailable, storeUnavailable } from './errors.js';
 import { createMetrics } from './metrics.js';
@@ -39,7 +46,8 @@ import { VERSION } from '../version.js';
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
     Partial<Pick<Config, 'stabilize' | 'gate'>> &
-    Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>>;
+    Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>> &
+    Partial<Pick<Config, 'runbooksDirs' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
   logger?: Logger;
   db: Database;
   clock?: StoreClock;
@@ -57,7 +65,11 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const metrics = createMetrics();
   const feed = createChangeFeed(db, config.databaseUrl, app.log);
   await feed.start();
-  const store = createKnexEventStore(db, clock, feed);
+  // The catalog's dependsOn feeds "what changed before this"; the catalog itself records through the store.
+  const catalogRef: { current?: CatalogServiceStore } = {};
+  const store = createKnexEventStore(db, clock, feed, (tenant, service) =>
+    catalogRef.current ? catalogRef.current.dependsOn(tenant, service) : Promise.resolve([]),
+  );
 
   const openStreams: OpenStreams = new Set();
   const recordPolicyEvent = policyEventRecorder(store);
@@ -70,7 +82,12 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     const lookup = await mappings.lookupFor(tenant);
     return (e) => placeStored(e, lookup);
   });
-  const stabilize = stabilizeService(db, store, recordPolicyEvent, config.stabilize ?? StabilizeConfig.parse(undefined));
+  const stabilize = stabilizeService(
+    db,
+    store,
+    recordPolicyEvent,
+    config.stabilize ?? StabilizeConfig.parse(undefined),
+  );
   const gate = gateService({
     knex: db.knex,
     config: config.gate ?? GateConfig.parse(undefined),
@@ -80,6 +97,19 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     appendInTransaction: (trx, tenant, events, actor) => store.appendInTransaction(trx, tenant, events, actor),
     metrics,
   });
+  const runbooks = runbookService(db.knex, recordPolicyEvent, {
+    dirs: config.runbooksDirs ?? ['./runbooks'],
+    fileTenant: DEFAULT_TENANT,
+  });
+  const onCall = onCallResolver(
+    config.pagerdutyToken
+      ? pagerDutyOnCall({
+          token: config.pagerdutyToken,
+          ...(config.pagerdutyApiUrl && { baseUrl: config.pagerdutyApiUrl }),
+        })
+      : undefined,
+  );
+  const catalog = (catalogRef.current = catalogService(db.knex, recordPolicyEvent, onCall));
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -184,16 +214,18 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   app.get('/openapi.json', async () => openApi);
 
   bindRoutes(app, authenticator, {
-    ...eventRoutes(store, metrics, mappings),
-    ...timelineRoutes(store, hub, openStreams, mappings),
+    ...eventRoutes(store, metrics, mappings, runbooks),
+    ...timelineRoutes(store, hub, openStreams, mappings, runbooks),
     ...authRoutes(keys, tenants, authenticator),
     ...hookRoutes(hooks),
     ...mappingRoutes(mappings),
     ...sloRoutes(slos),
+    ...runbookRoutes(runbooks),
+    ...catalogRoutes(catalog),
     ...stabilizeRoutes(stabilize, hub),
     ...gateRoutes(gate),
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 
-  return { app, tenants, metrics, stabilize, slos };
+  return { app, tenants, metrics, stabilize, slos, runbooks };
 }
