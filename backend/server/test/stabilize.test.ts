@@ -298,7 +298,9 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
     expect((await call(`/v1/slos/${slo.json.slo.id}/sli`, { body: { points } })).status).toBeLessThan(300);
     const budget = await gate('gated', 'production');
     expect(budget.json.allowed).toBe(false);
-    expect(budget.json.reasons).toEqual([expect.objectContaining({ code: 'budget_exhausted', sloIds: [slo.json.slo.id] })]);
+    expect(budget.json.reasons).toEqual([
+      expect.objectContaining({ code: 'budget_exhausted', sloIds: [slo.json.slo.id] }),
+    ]);
     expect(budget.json.budgetRemaining).toBeLessThan(0);
 
     const frozen = await gate('other', 'frozen');
@@ -328,6 +330,37 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/ballast_gate_checks_total\{decision="denied"\} [4-9]/);
     expect(metrics).toMatch(/ballast_gate_checks_total\{decision="overridden"\} 1/);
+  });
+
+  it('streams the policy: the current one at once, then each change', async () => {
+    const res = await fetch(`${server.url}/v1/stabilize/stream-svc/staging/policy/stream`, {
+      headers: { authorization: `Bearer ${keys.viewer}`, accept: 'text/event-stream' },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const policies = () =>
+      [...text.matchAll(/event: policy\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]!) as EffectivePolicy);
+    const until = async (n: number) => {
+      while (policies().length < n) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended after ${policies().length} policies: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    await until(1);
+    expect(policies()[0]!.mode).toBe('normal');
+    await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'stream-svc', environment: 'staging', reason: 'memory leak' },
+    });
+    await until(2);
+    expect(policies()[1]).toMatchObject({ mode: 'enforce', deployFreeze: true });
+    await call('/v1/stabilize/stream-svc/staging/exit', { key: keys.ops, body: { reason: 'fixed' } });
+    await until(3);
+    expect(policies()[2]!.mode).toBe('normal');
+    await reader.cancel();
   });
 
   it('ends a stabilize whose TTL passed while no server ran, once, when a server starts', async () => {

@@ -88,15 +88,6 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     recordPolicyEvent,
     config.stabilize ?? StabilizeConfig.parse(undefined),
   );
-  const gate = gateService({
-    knex: db.knex,
-    config: config.gate ?? GateConfig.parse(undefined),
-    policy: (tenant, service, environment) => stabilize.policy(tenant, service, environment),
-    budget: (tenant, service) => slos.budgetSignal(tenant, service),
-    append: (tenant, event, actor) => store.forTenant(tenant).append([event], actor),
-    appendInTransaction: (trx, tenant, events, actor) => store.appendInTransaction(trx, tenant, events, actor),
-    metrics,
-  });
   const runbooks = runbookService(db.knex, recordPolicyEvent, {
     dirs: config.runbooksDirs ?? ['./runbooks'],
     fileTenant: DEFAULT_TENANT,
@@ -110,6 +101,15 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
       : undefined,
   );
   const catalog = (catalogRef.current = catalogService(db.knex, recordPolicyEvent, onCall));
+  const gate = gateService({
+    knex: db.knex,
+    config: config.gate ?? GateConfig.parse(undefined),
+    policy: (tenant, service, environment) => stabilize.policy(tenant, service, environment),
+    budget: (tenant, service) => slos.budgetSignal(tenant, service),
+    append: (tenant, event, actor) => store.forTenant(tenant).append([event], actor),
+    appendInTransaction: (trx, tenant, events, actor) => store.appendInTransaction(trx, tenant, events, actor),
+    metrics,
+  });
   const authenticator = createAuthenticator(db.knex);
 
   await app.register(helmet, { contentSecurityPolicy: false });
@@ -222,7 +222,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     ...sloRoutes(slos),
     ...runbookRoutes(runbooks),
     ...catalogRoutes(catalog),
-    ...stabilizeRoutes(stabilize, hub),
+    ...stabilizeRoutes(stabilize, hub, openStreams),
     ...gateRoutes(gate),
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });

@@ -1,6 +1,7 @@
 import type { EffectivePolicy } from '@ballast/contract';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { StreamHub } from '../events/stream/hub.js';
+import type { OpenStreams } from '../events/timelineRoutes.js';
 import { ApiError } from '../http/errors.js';
 import type { StabilizeService } from './service.js';
 import { nextChangeAt, policyEtag } from './effectivePolicy.js';
@@ -17,7 +18,8 @@ type StabilizeRouteIds =
   | 'exitStabilize'
   | 'extendStabilize'
   | 'listStabilizes'
-  | 'stabilizePolicy';
+  | 'stabilizePolicy'
+  | 'stabilizePolicyStream';
 
 const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
@@ -72,8 +74,65 @@ async function waitForChange(
   }
 }
 
-export function stabilizeRoutes(svc: StabilizeService, hub: StreamHub): Pick<RouteHandlers, StabilizeRouteIds> {
+export function stabilizeRoutes(
+  svc: StabilizeService,
+  hub: StreamHub,
+  open: OpenStreams,
+): Pick<RouteHandlers, StabilizeRouteIds> {
   return {
+    stabilizePolicyStream: {
+      /**
+       * The policy now, then every change: woken like the long-poll (stabilize events of the scope from
+       * any replica, the policy's own next change), sending only when the content changed. Each
+       * message's id is the policy's ETag.
+       */
+      async handle({ auth, params, reply }) {
+        reply.sse.keepAlive();
+        let sent = '';
+        let timer: NodeJS.Timeout | undefined;
+        let chain = Promise.resolve();
+        const kick = (): Promise<void> => {
+          chain = chain
+            .then(async () => {
+              const policy = await svc.policy(auth.tenant, params.service, params.environment);
+              const etag = policyEtag(policy);
+              clearTimeout(timer);
+              const next = nextChangeAt(policy);
+              if (next !== null) timer = setTimeout(() => void kick(), Math.max(0, next - Date.now() + 5));
+              if (etag === sent) return;
+              sent = etag;
+              await reply.sse.send({ id: etag, event: 'policy', data: policy });
+            })
+            .catch(() => reply.sse.close());
+          return chain;
+        };
+        const close = () => reply.sse.close();
+        open.add(close);
+        const subscription: { stop?: () => void } = {};
+        reply.sse.onClose(() => {
+          open.delete(close);
+          clearTimeout(timer);
+          subscription.stop?.();
+        });
+        const { unsubscribe } = await hub
+          .subscribe(
+            auth.tenant,
+            {
+              filters: { source: ['stabilize'], service: [params.service], environment: [params.environment] },
+              lastSeq: 0,
+              send: () => void kick(),
+            },
+            undefined,
+          )
+          .catch((err: unknown) => {
+            open.delete(close);
+            throw err;
+          });
+        subscription.stop = unsubscribe;
+        // The first policy is sent before the handler returns: the response is the stream from then on.
+        await kick();
+      },
+    },
     putStabilizeProfile: {
       handle: ({ auth, params, query, body }) => {
         checkScope(auth.inScope, params.service, 'params.service');
