@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { Link } from './event.js';
+import { Link, ServiceName } from './event.js';
 
-const Name = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must start with a letter or digit and hold only letters, digits, . _ - /');
+const Name = ServiceName;
 
 const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(2048);
 

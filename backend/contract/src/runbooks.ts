@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Severity } from './event.js';
+import { ServiceName, Severity } from './event.js';
 
 const Slug = z
   .string()
@@ -7,11 +7,7 @@ const Slug = z
   .max(128)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, . _ - only, starting with a letter or digit');
 
-const Name = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, 'must start with a letter or digit and hold only letters, digits, . _ - /');
+const Name = ServiceName;
 
 const LabelName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*)');
 
