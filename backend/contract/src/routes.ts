@@ -47,6 +47,7 @@ import {
   StabilizeReject,
   StabilizeRequest,
   StabilizeScopeParams,
+  StabilizeScopeStatus,
 } from './stabilize.js';
 
 import { GateDecision, GateOverrideInfo, GateOverrideRequest, GateQuery } from './gate.js';
@@ -536,6 +537,15 @@ export const routes = {
     params: ServiceNameParams,
     status: 200,
     response: CatalogService,
+  }),
+  stabilizeScope: route({
+    method: 'GET',
+    path: '/v1/stabilize/:service/:environment',
+    summary: 'A scope: its stabilize (if any), the effective policy, and what the SLOs suggest (enter or exit)',
+    permission: 'events:read',
+    params: StabilizeScopeParams,
+    status: 200,
+    response: StabilizeScopeStatus,
   }),
   stabilizePolicyStream: route({
     method: 'GET',

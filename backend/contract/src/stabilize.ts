@@ -207,3 +207,20 @@ export const PolicyQuery = z.strictObject({
   /** Long-poll: with `If-None-Match`, wait up to this many seconds (≤ 25) for the policy to change. */
   wait: z.coerce.number().int().min(0).max(25).default(0),
 });
+
+/** What the SLO numbers suggest for a scope; a person decides. */
+export const StabilizeSuggestion = z.strictObject({
+  action: z.enum(['enter', 'exit']),
+  reason: z.string(),
+  sloIds: z.array(z.string()),
+});
+export type StabilizeSuggestion = z.infer<typeof StabilizeSuggestion>;
+
+/** One scope: the stabilize holding it (if any), the policy services enforce, and a suggestion. */
+export const StabilizeScopeStatus = z.strictObject({
+  service: ServiceName,
+  environment: ServiceName,
+  stabilize: Stabilize.nullable(),
+  policy: EffectivePolicy,
+  suggestion: StabilizeSuggestion.nullable(),
+});

@@ -332,6 +332,43 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
     expect(metrics).toMatch(/ballast_gate_checks_total\{decision="overridden"\} 1/);
   });
 
+  it('suggests entering when a page tier fires, and exiting once every SLO burns below 1× for 30 minutes', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const push = async (service: string, good: number) => {
+      const slo = await call('/v1/slos', {
+        body: {
+          service,
+          name: 'availability',
+          objective: 0.999,
+          period: { kind: 'rolling', window: '30d' },
+          sli: { kind: 'pushed' },
+        },
+      });
+      const points = Array.from({ length: 90 }, (_, i) => ({
+        timestamp: new Date(minute - i * 60_000).toISOString(),
+        good,
+        total: 100,
+      }));
+      expect((await call(`/v1/slos/${slo.json.slo.id}/sli`, { body: { points } })).status).toBe(200);
+      return slo.json.slo.id as string;
+    };
+    const burning = await push('burning', 50);
+    const scope = await call('/v1/stabilize/burning/staging');
+    expect(scope.json).toMatchObject({ stabilize: null, policy: { mode: 'normal' } });
+    expect(scope.json.suggestion).toMatchObject({ action: 'enter', sloIds: [burning] });
+    expect(scope.json.suggestion.reason).toContain('page_fast');
+
+    const calm = await push('calm', 100);
+    expect((await call('/v1/stabilize/calm/staging')).json.suggestion).toBeNull(); // nothing to suggest
+    await call('/v1/stabilize/requests', {
+      key: keys.ops,
+      body: { service: 'calm', environment: 'staging', reason: 'was burning' },
+    });
+    const active = await call('/v1/stabilize/calm/staging');
+    expect(active.json.stabilize.state).toBe('active');
+    expect(active.json.suggestion).toMatchObject({ action: 'exit', sloIds: [calm] });
+  });
+
   it('streams the policy: the current one at once, then each change', async () => {
     const res = await fetch(`${server.url}/v1/stabilize/stream-svc/staging/policy/stream`, {
       headers: { authorization: `Bearer ${keys.viewer}`, accept: 'text/event-stream' },

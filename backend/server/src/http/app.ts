@@ -87,6 +87,8 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     store,
     recordPolicyEvent,
     config.stabilize ?? StabilizeConfig.parse(undefined),
+    Date.now,
+    (tenant, service) => slos.statusAll(tenant, service),
   );
   const runbooks = runbookService(db.knex, recordPolicyEvent, {
     dirs: config.runbooksDirs ?? ['./runbooks'],

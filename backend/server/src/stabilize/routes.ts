@@ -19,7 +19,8 @@ type StabilizeRouteIds =
   | 'extendStabilize'
   | 'listStabilizes'
   | 'stabilizePolicy'
-  | 'stabilizePolicyStream';
+  | 'stabilizePolicyStream'
+  | 'stabilizeScope';
 
 const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
@@ -151,6 +152,9 @@ export function stabilizeRoutes(
         checkScope(auth.inScope, body.service, 'body.service');
         return svc.request(auth.tenant, body, auth.actor, auth.permissions.has('stabilize:breakglass'));
       },
+    },
+    stabilizeScope: {
+      handle: ({ auth, params }) => svc.scope(auth.tenant, params.service, params.environment),
     },
     getStabilize: { handle: ({ auth, params }) => svc.get(auth.tenant, params.id) },
     approveStabilize: {

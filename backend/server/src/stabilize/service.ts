@@ -6,6 +6,7 @@ import {
   type EffectivePolicy,
   type ProfileSpec,
   type Stabilize,
+  type SloStatus,
   type StabilizeRequest,
 } from '@ballast/contract';
 import type { Database } from '../db/knex.js';
@@ -16,6 +17,7 @@ import { policyFor, type StabilizeConfig } from './policy.js';
 import { previewChanges, profileStore } from './profiles.js';
 import { isScopeTaken, lockDue, stabilizeStore } from './store.js';
 import { effectivePolicy } from './effectivePolicy.js';
+import { suggest } from './suggest.js';
 
 type Appender = {
   appendInTransaction(trx: Knex.Transaction, tenant: string, events: EventInput[], actor: Actor): Promise<unknown>;
@@ -40,6 +42,8 @@ export function stabilizeService(
   recordPolicyEvent: PolicyRecorder,
   config: StabilizeConfig,
   now: () => number = Date.now,
+  /** The service's SLO statuses, for suggestions (none without an SLO engine). */
+  slos?: (tenant: string, service: string) => Promise<SloStatus[]>,
 ) {
   const { knex, dialect } = db;
 
@@ -169,6 +173,19 @@ export function stabilizeService(
 
     list: (tenant: string, f: { service?: string[]; environment?: string[]; state?: string[]; limit: number }) =>
       stabilizeStore(knex, dialect, tenant).list(f),
+
+    /** A scope at a glance: who holds it, what services enforce, and what the SLOs suggest. */
+    async scope(tenant: string, service: string, environment: string) {
+      const open = await stabilizeStore(knex, dialect, tenant).openFor(service, environment);
+      const statuses = slos ? await slos(tenant, service) : [];
+      return {
+        service,
+        environment,
+        stabilize: open,
+        policy: effectivePolicy(service, environment, open, now()),
+        suggestion: suggest(open, statuses),
+      };
+    },
 
     /** What services in the scope enforce now (computed at read time, so expiry is exact to the ms). */
     async policy(tenant: string, service: string, environment: string): Promise<EffectivePolicy> {
