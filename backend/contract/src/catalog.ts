@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Link, ServiceName } from './event.js';
+import { RunbookProblem } from './runbooks.js';
 
 const Name = ServiceName;
 
@@ -108,6 +109,8 @@ export const CatalogServiceList = z.object({
   services: z.array(CatalogService),
   /** Services named on recent events (30 days) that have no catalog entry: for an operator to claim. */
   unclaimed: z.array(z.object({ name: z.string(), lastSeen: z.string(), events: z.number().int() })),
+  /** Catalog files (BALLAST_CATALOG_DIR) that were skipped, and why. */
+  problems: z.array(RunbookProblem),
 });
 export type CatalogServiceList = z.infer<typeof CatalogServiceList>;
 

@@ -23,7 +23,7 @@ export async function startServer(
     await db.knex.destroy();
     throw new Error(`cannot prepare the store at ${db.location}: ${(err as Error).message}`);
   }
-  const { app, tenants, slos, stabilize, runbooks } = await buildApp({ config, db, logger });
+  const { app, tenants, slos, stabilize, runbooks, catalog } = await buildApp({ config, db, logger });
   const boot = await tenants.bootstrap(config.bootstrapAdminKey);
   if (boot.created && boot.secret) {
     out('');
@@ -33,20 +33,23 @@ export async function startServer(
   } else if (boot.created) {
     out('Ballast created the first admin key from BALLAST_BOOTSTRAP_ADMIN_KEY.');
   }
-  // Runbook folders are in the store before the first request, then followed for edits.
-  const runbookProblems = (warn: (p: { path: string; field: string; message: string }) => void) =>
-    runbooks.syncIfChanged().then(
-      (changed) => changed && runbooks.problems().forEach(warn),
-      (err: Error) => app.log.warn({ err: err.message }, 'runbook folders could not be read'),
-    );
-  await runbookProblems((p) => app.log.warn(p, `runbook skipped: ${p.path}: ${p.field}: ${p.message}`));
-  const runbookWatch =
-    config.runbooksPollMs > 0
-      ? setInterval(
-          () => void runbookProblems((p) => app.log.warn(p, `runbook skipped: ${p.path}: ${p.field}: ${p.message}`)),
-          config.runbooksPollMs,
-        ).unref()
-      : undefined;
+  // Runbook and catalog folders are in the store before the first request, then followed for edits.
+  const warn = (what: string) => (p: { path: string; field: string; message: string }) =>
+    app.log.warn(p, `${what} skipped: ${p.path}: ${p.field}: ${p.message}`);
+  const syncFolders = async () => {
+    for (const [what, source] of [
+      ['runbook', runbooks],
+      ['catalog entry', catalog],
+    ] as const) {
+      await source.syncIfChanged().then(
+        (changed) => changed && source.problems().forEach(warn(what)),
+        (err: Error) => app.log.warn({ err: err.message }, `${what} files could not be read`),
+      );
+    }
+  };
+  await syncFolders();
+  const folderWatch =
+    config.runbooksPollMs > 0 ? setInterval(() => void syncFolders(), config.runbooksPollMs).unref() : undefined;
   const address = await app.listen({ host: config.host, port: config.port });
   // The one SQLite connection lives as long as the process: refresh its planner statistics hourly.
   const optimize =
@@ -78,7 +81,7 @@ export async function startServer(
         clearInterval(optimize);
         clearInterval(sloEvaluation);
         clearInterval(stabilizeSweep);
-        clearInterval(runbookWatch);
+        clearInterval(folderWatch);
         const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownTimeoutMs);
         try {
           await app.close();

@@ -1,4 +1,7 @@
 /** The service catalog over real HTTP on both dialects: CRUD by permission, unclaimed services, context, on-call. */
+import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BallastApiError, ServiceSpec } from '@ballast/contract';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
@@ -153,5 +156,70 @@ describe.each(DIALECTS)('service catalog on %s', (dialect) => {
       ['Deploy api-backend 9', 'dependency'],
       ['Deploy unrelated', 'environment'],
     ]);
+  });
+});
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(DIALECTS)('catalog files on %s', (dialect) => {
+  let server: TestServer;
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-catalog-'));
+  beforeAll(async () => {
+    writeFileSync(
+      join(dir, 'payments.yaml'),
+      `name: payments
+owner: group:default/payments
+tier: 1
+dependsOn: [payments-db]
+---
+name: ledger
+tier: 9
+`,
+    );
+    server = await startTestServer(dialect, { catalogDir: dir, runbooksPollMs: 100 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads entries from files (managedBy file), reports a bad document by path and field, refuses API edits', async () => {
+    const list = await server.admin.call('listServices', {});
+    expect(list.services.map((s) => [s.name, s.managedBy, s.tier])).toEqual([['payments', 'file', 1]]);
+    expect(list.problems).toEqual([
+      { path: expect.stringMatching(/payments\.yaml$/), field: '1.tier', message: expect.any(String) },
+    ]);
+    const put = await refusal(server.admin.call('putService', { params: { name: 'payments' }, body: { tier: 2 } }));
+    expect([put.status, put.code, put.details[0]!.path]).toEqual([409, 'conflict', 'params.name']);
+    expect(put.message).toContain('managed by a file');
+    expect((await refusal(server.admin.call('deleteService', { params: { name: 'payments' } }))).status).toBe(409);
+  });
+
+  it('follows the files: an edit is re-read, a removed file takes its entries away', async () => {
+    writeFileSync(join(dir, 'payments.yaml'), 'name: payments\ntier: 2\n---\nname: ledger\ntier: 3\n');
+    const edited = await until(
+      () => server.admin.call('listServices', {}),
+      (l) => l.services.length === 2,
+      'the edited file',
+    );
+    expect(edited.services.map((s) => [s.name, s.tier])).toEqual([
+      ['ledger', 3],
+      ['payments', 2],
+    ]);
+    expect(edited.problems).toEqual([]);
+    unlinkSync(join(dir, 'payments.yaml'));
+    await until(
+      () => server.admin.call('listServices', {}),
+      (l) => l.services.length === 0,
+      'the entries of the removed file to go',
+    );
   });
 });

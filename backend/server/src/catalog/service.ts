@@ -4,11 +4,19 @@
  * without an entry are listed for an operator to claim.
  */
 import type { Knex } from 'knex';
-import type { ServiceSpec, Actor, CatalogService, CatalogServiceDetail, CatalogServiceList } from '@ballast/contract';
+import type {
+  ServiceSpec,
+  Actor,
+  CatalogService,
+  CatalogServiceDetail,
+  CatalogServiceList,
+  RunbookProblem,
+} from '@ballast/contract';
 import type { z } from 'zod';
 import type { PolicyRecorder } from '../events/policyEvents.js';
 import { ApiError } from '../http/errors.js';
 import type { OnCallResolver } from './onCall.js';
+import { catalogFolderSignature, readCatalogFolder } from './files.js';
 
 type Spec = z.output<typeof ServiceSpec>;
 
@@ -30,13 +38,59 @@ const CACHE_MS = 1000;
 /** How far back events are looked at for services nobody has claimed. */
 const UNCLAIMED_WINDOW_MS = 30 * 86_400_000;
 
+export interface CatalogFiles {
+  /** The folder of catalog YAML files; none when unset. */
+  dir?: string;
+  /** The tenant file entries belong to. */
+  tenant: string;
+}
+
 export function catalogService(
   knex: Knex,
   recordEvent: PolicyRecorder,
   onCallNow: OnCallResolver,
+  files: CatalogFiles,
   now: () => number = Date.now,
 ) {
   const depsCache = new Map<string, { at: number; deps: Map<string, string[]> }>();
+  let problems: RunbookProblem[] = [];
+  let signature: string | undefined;
+  let syncing: Promise<boolean> | undefined;
+
+  /** Makes the file entries of the store match the folder; an entry made through the API is not taken over. */
+  async function syncFiles(dir: string): Promise<void> {
+    const read = readCatalogFolder(dir);
+    const found = [...read.problems];
+    const tenant = files.tenant;
+    await knex.transaction(async (trx) => {
+      const rows: Row[] = await trx('catalog_services').where({ tenant });
+      const existing = new Map(rows.map((r) => [r.name, r]));
+      const keep = new Set<string>();
+      const at = now();
+      for (const { name, path, ...spec } of read.entries) {
+        const before = existing.get(name);
+        if (before?.managed_by === 'api') {
+          found.push({
+            path,
+            field: 'name',
+            message: `service "${name}" is in the catalog through the API; delete it there for this file to load`,
+          });
+          continue;
+        }
+        keep.add(name);
+        const doc = JSON.stringify(spec);
+        if (before?.doc === doc) continue;
+        await trx('catalog_services')
+          .insert({ tenant, name, doc, managed_by: 'file', created_at: at, updated_at: at })
+          .onConflict(['tenant', 'name'])
+          .merge(['doc', 'managed_by', 'updated_at']);
+      }
+      const gone = rows.filter((r) => r.managed_by === 'file' && !keep.has(r.name)).map((r) => r.name);
+      if (gone.length > 0) await trx('catalog_services').where({ tenant }).whereIn('name', gone).delete();
+    });
+    problems = found;
+    depsCache.delete(tenant);
+  }
 
   function notFound(name: string): ApiError {
     return new ApiError(404, 'not_found', `no service ${name} in the catalog`, [
@@ -45,6 +99,22 @@ export function catalogService(
   }
 
   return {
+    /** Re-reads the catalog folder when a file was added, removed or edited since the last look. */
+    syncIfChanged(): Promise<boolean> {
+      const dir = files.dir;
+      if (!dir) return Promise.resolve(false);
+      syncing ??= (async () => {
+        const seen = catalogFolderSignature(dir);
+        if (seen === signature) return false;
+        await syncFiles(dir);
+        signature = seen;
+        return true;
+      })().finally(() => (syncing = undefined));
+      return syncing;
+    },
+    /** Catalog files skipped at the last read, and why. */
+    problems: () => problems,
+
     /** For "what changed before this": the services this one depends on. */
     async dependsOn(tenant: string, service: string): Promise<string[]> {
       let hit = depsCache.get(tenant);
@@ -71,6 +141,7 @@ export function catalogService(
         .limit(1000)) as unknown as { service: string; last: number | string; n: number | string }[];
       return {
         services: rows.map(toService),
+        problems: tenant === files.tenant ? problems : [],
         unclaimed: seen
           .filter((s) => !claimed.has(s.service))
           .map((s) => ({ name: s.service, lastSeen: new Date(Number(s.last)).toISOString(), events: Number(s.n) })),

@@ -56,7 +56,9 @@ export const Config = z.strictObject({
       z.array(z.string().min(1)),
     )
     .default(['./runbooks']),
-  /** How often the runbook folders are checked for changed files; 0 reads them at start only. */
+  /** Catalog entries as YAML files (one or more documents each), reconciled into the default tenant. */
+  catalogDir: z.string().min(1).optional(),
+  /** How often the runbook folders (and the catalog folder) are checked for changed files; 0 reads them at start only. */
   runbooksPollMs: z.coerce.number().int().min(0).default(2000),
   /** PagerDuty REST API key for live on-call; without it, services use their static rotations. */
   pagerdutyToken: z.string().min(1).optional(),
@@ -83,6 +85,7 @@ const envNames: Record<keyof Config, string> = {
   sourceSecrets: 'BALLAST_SOURCE_<SOURCE>_SECRETS',
   runbooksDirs: 'BALLAST_RUNBOOKS_DIRS',
   runbooksPollMs: 'BALLAST_RUNBOOKS_POLL_MS',
+  catalogDir: 'BALLAST_CATALOG_DIR',
   pagerdutyToken: 'BALLAST_PAGERDUTY_TOKEN',
   pagerdutyApiUrl: 'BALLAST_PAGERDUTY_API_URL',
   prometheusUrl: 'BALLAST_PROMETHEUS_URL',

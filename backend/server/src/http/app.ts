@@ -47,7 +47,7 @@ export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
     Partial<Pick<Config, 'stabilize' | 'gate'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>> &
-    Partial<Pick<Config, 'runbooksDirs' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
+    Partial<Pick<Config, 'runbooksDirs' | 'catalogDir' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
   logger?: Logger;
   db: Database;
   clock?: StoreClock;
@@ -102,7 +102,10 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
         })
       : undefined,
   );
-  const catalog = (catalogRef.current = catalogService(db.knex, recordPolicyEvent, onCall));
+  const catalog = (catalogRef.current = catalogService(db.knex, recordPolicyEvent, onCall, {
+    ...(config.catalogDir !== undefined && { dir: config.catalogDir }),
+    tenant: DEFAULT_TENANT,
+  }));
   const gate = gateService({
     knex: db.knex,
     config: config.gate ?? GateConfig.parse(undefined),
@@ -229,5 +232,5 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 
-  return { app, tenants, metrics, stabilize, slos, runbooks };
+  return { app, tenants, metrics, stabilize, slos, runbooks, catalog };
 }
