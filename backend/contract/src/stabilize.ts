@@ -166,6 +166,8 @@ export const Stabilize = z.strictObject({
   /** Until then the profile is only observed (shadow period). */
   enforceFrom: Timestamp.optional(),
   pendingExtension: Extension.optional(),
+  /** When the "ends in 10 minutes" notification went out (once, whichever replica sent it). */
+  expiryNotifiedAt: Timestamp.optional(),
   extensions: z.array(Extension.extend({ approvedBy: Actor.optional(), approvedAt: Timestamp })),
   endedAt: Timestamp.optional(),
   endedBy: Actor.optional(),

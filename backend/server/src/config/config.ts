@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { StabilizeConfig } from '../stabilize/policy.js';
 import { GateConfig } from '../gate/freezeWindows.js';
+import { NotificationsConfig } from '../stabilize/notifications.js';
 
 /** Server configuration: validated once at start; a wrong value stops the process with one line. */
 export const Config = z.strictObject({
@@ -39,6 +40,10 @@ export const Config = z.strictObject({
   sloEvaluationIntervalMs: z.coerce.number().int().min(0).default(60_000),
   /** Stabilize policy per environment: approvals, TTLs (ballast.config.yaml only; see docs/stabilize.md). */
   stabilize: StabilizeConfig,
+  /** Who hears about stabilize mode: Slack and signed webhooks (ballast.config.yaml only; see docs/stabilize.md). */
+  notifications: NotificationsConfig,
+  /** How people reach this server (links in notifications when no UI link is configured). */
+  publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Deploy gate: freeze windows (ballast.config.yaml only; see docs/stabilize.md). */
   gate: GateConfig,
   /** How often each replica ends stabilizes whose time is up (they are also over at read time, to the ms). */
@@ -95,6 +100,8 @@ const envNames: Record<keyof Config, string> = {
   sloEvaluationIntervalMs: 'BALLAST_SLO_EVALUATION_INTERVAL_MS',
   stabilize: 'stabilize in ballast.config.yaml',
   gate: 'gate in ballast.config.yaml',
+  notifications: 'notifications in ballast.config.yaml',
+  publicUrl: 'BALLAST_PUBLIC_URL',
   stabilizeSweepIntervalMs: 'BALLAST_STABILIZE_SWEEP_INTERVAL_MS',
 };
 

@@ -28,6 +28,7 @@ import { prometheusFromConfig } from '../slo/prometheus.js';
 import { stabilizeService } from '../stabilize/service.js';
 import { stabilizeRoutes } from '../stabilize/routes.js';
 import { StabilizeConfig } from '../stabilize/policy.js';
+import { createNotify, NotificationsConfig } from '../stabilize/notifications.js';
 import { gateService } from '../gate/gateService.js';
 import { gateRoutes } from '../gate/routes.js';
 import { GateConfig } from '../gate/freezeWindows.js';
@@ -45,7 +46,7 @@ import { VERSION } from '../version.js';
 
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
-    Partial<Pick<Config, 'stabilize' | 'gate'>> &
+    Partial<Pick<Config, 'stabilize' | 'gate' | 'notifications' | 'publicUrl'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>> &
     Partial<Pick<Config, 'runbooksDirs' | 'catalogDir' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
   logger?: Logger;
@@ -82,6 +83,12 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     const lookup = await mappings.lookupFor(tenant);
     return (e) => placeStored(e, lookup);
   });
+  const notifications = createNotify(
+    config.notifications ?? NotificationsConfig.parse(undefined),
+    config.publicUrl,
+    app.log,
+    (notifier, type, result) => metrics.notifications.inc({ notifier, type, result }),
+  );
   const stabilize = stabilizeService(
     db,
     store,
@@ -89,6 +96,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     config.stabilize ?? StabilizeConfig.parse(undefined),
     Date.now,
     (tenant, service) => slos.statusAll(tenant, service),
+    notifications.notify,
   );
   const runbooks = runbookService(db.knex, recordPolicyEvent, {
     dirs: config.runbooksDirs ?? ['./runbooks'],

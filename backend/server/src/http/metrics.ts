@@ -36,6 +36,12 @@ export function createMetrics() {
       labelNames: ['decision'] as const,
       registers: [registry],
     }),
+    notifications: new client.Counter({
+      name: 'ballast_notifications_total',
+      help: 'Notifications by notifier, type and result (sent, or failed after three attempts)',
+      labelNames: ['notifier', 'type', 'result'] as const,
+      registers: [registry],
+    }),
     storeUp: new client.Gauge({
       name: 'ballast_store_up',
       help: '1 when the last readiness check reached the store',

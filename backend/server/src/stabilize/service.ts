@@ -17,6 +17,7 @@ import { policyFor, type StabilizeConfig } from './policy.js';
 import { previewChanges, profileStore } from './profiles.js';
 import { isScopeTaken, lockDue, stabilizeStore } from './store.js';
 import { effectivePolicy } from './effectivePolicy.js';
+import type { Notify } from './notifications.js';
 import { suggest } from './suggest.js';
 
 type Appender = {
@@ -25,6 +26,9 @@ type Appender = {
 
 /** Who ends stabilizes whose time is up. */
 export const EXPIRY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize expiry', verified: true };
+
+/** How long before its end an active stabilize is announced as ending. */
+const EXPIRY_WARNING_MS = 10 * 60_000;
 
 const newId = () => 'stb_' + randomBytes(10).toString('hex').slice(0, 16);
 
@@ -44,6 +48,8 @@ export function stabilizeService(
   now: () => number = Date.now,
   /** The service's SLO statuses, for suggestions (none without an SLO engine). */
   slos?: (tenant: string, service: string) => Promise<SloStatus[]>,
+  /** Tells people (notifications.ts); called after the change committed. */
+  notify: Notify = () => {},
 ) {
   const { knex, dialect } = db;
 
@@ -93,6 +99,26 @@ export function stabilizeService(
     });
   }
 
+  /**
+   * "Ends in 10 minutes", once per stabilize: the row is locked, marked as told and committed before
+   * the notification goes out, so two replicas sweeping at once never both send it.
+   */
+  async function warnExpiring(batch: number) {
+    const told = await knex.transaction(async (trx) => {
+      const soon = await lockDue(trx, dialect, now() + EXPIRY_WARNING_MS, batch);
+      const out: { tenant: string; s: Stabilize }[] = [];
+      for (const { tenant, stabilize } of soon) {
+        if (stabilize.state !== 'active' || stabilize.expiryNotifiedAt) continue;
+        if (Date.parse(stabilize.expiresAt!) <= now()) continue; // ending now: the expiry says it
+        const next: Stabilize = { ...stabilize, expiryNotifiedAt: new Date(now()).toISOString() };
+        await stabilizeStore(trx, dialect, tenant).update(next);
+        out.push({ tenant, s: next });
+      }
+      return out;
+    });
+    for (const { tenant, s } of told) notify('expiring_soon', tenant, s);
+  }
+
   const noStabilize = (id: string) =>
     new ApiError(404, 'not_found', `no stabilize ${id} in this tenant`, [{ path: 'params.id', message: 'not found' }]);
   const notStabilized = (service: string, environment: string) =>
@@ -104,7 +130,7 @@ export function stabilizeService(
     async request(tenant: string, request: StabilizeRequest, actor: Actor, canBreakGlass: boolean): Promise<Stabilize> {
       const policy = policyFor(config, request.environment);
       try {
-        return await knex.transaction(async (trx) => {
+        const s = await knex.transaction(async (trx) => {
           const profile = await profileStore(trx, tenant).effective(request.service, request.environment);
           const outcome = machine.open({ id: newId(), request, actor, canBreakGlass, policy, profile, now: now() });
           if (!outcome.ok) throw toApiError(outcome.refusal);
@@ -117,6 +143,9 @@ export function stabilizeService(
           );
           return outcome.next;
         });
+        if (s.state === 'requested') notify('approval_requested', tenant, s);
+        if (s.breakGlass) notify('break_glass', tenant, s);
+        return s;
       } catch (err) {
         if (!isScopeTaken(err)) throw err;
         const holder = await stabilizeStore(knex, dialect, tenant).openFor(request.service, request.environment);
@@ -156,14 +185,17 @@ export function stabilizeService(
         actor,
       ),
 
-    extend: (tenant: string, service: string, environment: string, actor: Actor, minutes: number, reason: string) =>
-      transition(
+    async extend(tenant: string, service: string, environment: string, actor: Actor, minutes: number, reason: string) {
+      const s = await transition(
         tenant,
-        (s) => s.openFor(service, environment, true),
+        (store) => store.openFor(service, environment, true),
         () => notStabilized(service, environment),
-        (s) => machine.extend(s, actor, minutes, reason, policyFor(config, environment), now()),
+        (current) => machine.extend(current, actor, minutes, reason, policyFor(config, environment), now()),
         actor,
-      ),
+      );
+      if (s.pendingExtension) notify('extension_requested', tenant, s);
+      return s;
+    },
 
     async get(tenant: string, id: string): Promise<Stabilize> {
       const s = await stabilizeStore(knex, dialect, tenant).get(id);
@@ -198,6 +230,7 @@ export function stabilizeService(
      * is still due, and the state and its event commit together. Safe on any number of replicas at once.
      */
     async expireDue(batch = 100): Promise<number> {
+      await warnExpiring(batch);
       let ended = 0;
       for (;;) {
         const n = await knex.transaction(async (trx) => {

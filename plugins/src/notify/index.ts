@@ -1,0 +1,3 @@
+export * from './notifier.js';
+export * from './slack.js';
+export * from './webhook.js';
