@@ -56,21 +56,23 @@ export async function startServer(
     db.dialect === 'sqlite'
       ? setInterval(() => void db.knex.raw('PRAGMA optimize').catch(() => {}), 3_600_000).unref()
       : undefined;
-  // Evaluations record SLO events as time passes, also for SLIs nobody pushes to (Prometheus).
+  // Evaluations record SLO events as time passes, also for SLIs nobody pushes to (Prometheus); SLO
+  // files are reconciled first on each tick, and once at start.
+  const sloTick = () =>
+    slos
+      .evaluateAll(undefined, {
+        filesDir: config.sloDir,
+        onFiles: (r) => {
+          for (const p of r.problems) app.log.warn({ file: p.file }, `SLO file not used: ${p.message}`);
+          for (const s of r.skipped) app.log.warn(`SLO file skipped: ${s}`);
+        },
+      })
+      .catch((err: Error) => app.log.warn({ err: err.message }, 'SLO evaluation failed'));
   const sloEvaluation =
     config.sloEvaluationIntervalMs > 0
-      ? setInterval(
-          () =>
-            void slos.evaluateAll().catch((err: Error) => app.log.warn({ err: err.message }, 'SLO evaluation failed')),
-          config.sloEvaluationIntervalMs,
-        ).unref()
+      ? setInterval(() => void sloTick(), config.sloEvaluationIntervalMs).unref()
       : undefined;
-  // Stabilizes whose time ran out while no server was running end now, once, with their event;
-  // then every replica sweeps (each due row is taken by exactly one of them).
-  const sweep = () =>
-    stabilize.expireDue().catch((err: Error) => app.log.warn({ err: err.message }, 'stabilize expiry failed'));
-  await sweep();
-  const stabilizeSweep = setInterval(() => void sweep(), config.stabilizeSweepIntervalMs).unref();
+  if (config.sloEvaluationIntervalMs > 0 && config.sloDir) await sloTick();
   app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
 
   let closing: Promise<void> | undefined;

@@ -36,6 +36,8 @@ export const Config = z.strictObject({
     .regex(/^[^:]+:.*$/, 'must be user:password')
     .optional(),
   prometheusTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  /** SLO files (native, OpenSLO, Sloth) reconciled into the default tenant on each evaluation tick. */
+  sloDir: z.string().min(1).optional(),
   /** How often SLOs are evaluated for events (tiers firing, budget levels); 0 turns it off. */
   sloEvaluationIntervalMs: z.coerce.number().int().min(0).default(60_000),
   /** Stabilize policy per environment: approvals, TTLs (ballast.config.yaml only; see docs/stabilize.md). */
@@ -98,6 +100,7 @@ const envNames: Record<keyof Config, string> = {
   prometheusBasicAuth: 'BALLAST_PROMETHEUS_BASIC_AUTH',
   prometheusTimeoutMs: 'BALLAST_PROMETHEUS_TIMEOUT_MS',
   sloEvaluationIntervalMs: 'BALLAST_SLO_EVALUATION_INTERVAL_MS',
+  sloDir: 'BALLAST_SLO_DIR',
   stabilize: 'stabilize in ballast.config.yaml',
   gate: 'gate in ballast.config.yaml',
   notifications: 'notifications in ballast.config.yaml',

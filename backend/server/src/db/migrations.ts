@@ -192,12 +192,13 @@ const migrations: Migration[] = [
         t.unique(['tenant', 'id']);
         t.index(['tenant', 'service']);
       });
-      // Pushed good/total counts per minute, and per hour kept in step on every push so that windows of
-      // days read hours plus the minutes at their edges.
+      // Pushed good/total counts per minute, and per hour and day kept in step on every push so that
+      // long windows read days plus the hours and minutes at their edges.
       const rowid = dialect === 'sqlite' ? ' WITHOUT ROWID' : '';
       for (const [table, unit] of [
         ['slo_sli_minute', 'minute'],
         ['slo_sli_hour', 'hour'],
+        ['slo_sli_day', 'day'],
       ])
         await knex.raw(
           `CREATE TABLE ${table} (slo_key integer NOT NULL, ${unit} integer NOT NULL, good double precision NOT NULL, ` +
@@ -211,7 +212,8 @@ const migrations: Migration[] = [
       });
     },
     async down(knex) {
-      for (const t of ['slo_states', 'slo_sli_hour', 'slo_sli_minute', 'slos']) await knex.schema.dropTableIfExists(t);
+      for (const t of ['slo_states', 'slo_sli_day', 'slo_sli_hour', 'slo_sli_minute', 'slos'])
+        await knex.schema.dropTableIfExists(t);
     },
   },
   {

@@ -34,19 +34,16 @@ import {
   type PrometheusOptions,
 } from './prometheus.js';
 import { parseDocuments } from './importReader.js';
+import { defaultSloId } from './sloId.js';
+import { readSloFiles } from './files.js';
+import { DEFAULT_TENANT } from '../tenants/tenants.js';
 import { emptyState, transition, type SloState } from './sloEvents.js';
 import { fromOpenSlo } from './openslo.js';
 import { fromSloth } from './sloth.js';
 
 type Scope = { tenant: string; actor: Actor; inScope: (service: string | undefined) => boolean };
 
-/** `<service>-<name>` folded into an id. */
-export const defaultSloId = (service: string, name: string) =>
-  `${service}-${name}`
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+/, '')
-    .slice(0, 128);
+export { defaultSloId } from './sloId.js';
 
 /** JSON with sorted keys, so two equal specs compare equal whatever order their fields came in. */
 export function canonicalJson(v: unknown): string {
@@ -155,19 +152,19 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
       at,
     );
     const fromPrometheus = new Map<number, Record<string, WindowData>>();
-    await Promise.all(
-      records
-        .filter((r) => r.spec.sli.kind !== 'pushed')
-        .map(async (r) => {
-          if (!prometheus) return;
-          try {
-            fromPrometheus.set(r.key, await prometheusWindowData(prometheus, r.spec, at));
-          } catch (err) {
-            if (!(err instanceof PrometheusError)) throw err;
-            fromPrometheus.set(r.key, unavailableData(r, at, `unavailable: ${err.message}`));
-          }
-        }),
-    );
+    const queue = prometheus ? records.filter((r) => r.spec.sli.kind !== 'pushed') : [];
+    // A few SLOs at a time: each reads its windows in parallel, and Prometheus serves other readers too.
+    const worker = async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        try {
+          fromPrometheus.set(r.key, await prometheusWindowData(prometheus!, r.spec, at));
+        } catch (err) {
+          if (!(err instanceof PrometheusError)) throw err;
+          fromPrometheus.set(r.key, unavailableData(r, at, `unavailable: ${err.message}`));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 4 }, worker));
     return records.map((r) =>
       computeStatus(
         r.spec,
@@ -238,6 +235,7 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
           // Pushed counts would no longer be read: keep them out of the way of a later switch back.
           await trx('slo_sli_minute').where({ slo_key: existing.key }).delete();
           await trx('slo_sli_hour').where({ slo_key: existing.key }).delete();
+          await trx('slo_sli_day').where({ slo_key: existing.key }).delete();
         }
         const at = now();
         await store.update(existing.key, full, origin, at);
@@ -264,6 +262,69 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
       );
       return { slo: toSlo(rec), created: true };
     });
+  }
+
+  /**
+   * SLO files into the default tenant as `managedBy: file`: created, changed, and deleted when their
+   * file no longer holds them (only while every file reads cleanly). SLOs made through the API are
+   * left alone and reported.
+   */
+  async function reconcileFiles(dir: string, tenant = DEFAULT_TENANT) {
+    const read = readSloFiles(dir);
+    const result = { created: [] as string[], updated: [] as string[], deleted: [] as string[], unchanged: 0 };
+    const skipped: string[] = [];
+    const actor: Actor = { type: 'system', id: 'slo-files', name: `SLO files in ${dir}`, verified: true };
+    for (const f of read.specs) {
+      await knex.transaction(async (trx) => {
+        const store = sloStore(trx, tenant);
+        const existing = await store.get(f.spec.id, { forUpdate: true });
+        const at = now();
+        if (existing && existing.managedBy !== 'file') {
+          skipped.push(`${f.spec.id} (${f.file}): made through the API; delete it there to manage it from the file`);
+        } else if (!existing) {
+          await store.insert({ spec: f.spec, origin: f.origin, managedBy: 'file', createdAt: at, updatedAt: at });
+          await recordEvent(
+            trx,
+            tenant,
+            `SLO ${f.spec.id} created from ${f.file}`,
+            'created',
+            { sloId: f.spec.id, file: f.file },
+            actor,
+          );
+          result.created.push(f.spec.id);
+        } else if (canonicalJson(existing.spec) !== canonicalJson(f.spec) || existing.origin !== f.origin) {
+          await store.update(existing.key, f.spec, f.origin, at);
+          await recordEvent(
+            trx,
+            tenant,
+            `SLO ${f.spec.id} changed in ${f.file}`,
+            'updated',
+            { sloId: f.spec.id, file: f.file },
+            actor,
+          );
+          result.updated.push(f.spec.id);
+        } else result.unchanged++;
+      });
+    }
+    if (read.problems.length === 0) {
+      const wanted = new Set(read.specs.map((f) => f.spec.id));
+      for (const r of await sloStore(knex, tenant).list()) {
+        if (r.managedBy !== 'file' || wanted.has(r.spec.id)) continue;
+        await knex.transaction(async (trx) => {
+          await sloStore(trx, tenant).delete(r.key);
+          await recordEvent(
+            trx,
+            tenant,
+            `SLO ${r.spec.id} deleted: no file holds it any more`,
+            'deleted',
+            { sloId: r.spec.id },
+            actor,
+          );
+        });
+        result.deleted.push(r.spec.id);
+      }
+    }
+    return { ...result, skipped, problems: read.problems };
   }
 
   return {
@@ -349,8 +410,13 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
           return result;
         }),
 
+    reconcileFiles,
+
     /** Every SLO of every tenant, by one replica at a time (an advisory lock on PostgreSQL). */
-    async evaluateAll(at = now()): Promise<{ evaluated: number; events: number } | undefined> {
+    async evaluateAll(
+      at = now(),
+      opts: { filesDir?: string; onFiles?: (r: Awaited<ReturnType<typeof reconcileFiles>>) => void } = {},
+    ): Promise<{ evaluated: number; events: number } | undefined> {
       const pg = knex.client.config.client === 'pg';
       const conn = pg ? await knex.client.acquireConnection() : undefined;
       try {
@@ -358,6 +424,7 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
           const got = await knex.raw('select pg_try_advisory_lock(?) as ok', [EVALUATOR_LOCK]).connection(conn);
           if (!got.rows[0].ok) return undefined;
         }
+        if (opts.filesDir) opts.onFiles?.(await reconcileFiles(opts.filesDir));
         const rows: { tenant: string; id: string }[] = await knex('slos').select('tenant', 'id');
         let events = 0;
         for (const { tenant, id } of rows) {

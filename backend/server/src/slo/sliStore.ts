@@ -1,9 +1,10 @@
 /**
- * Pushed SLI counts: one row per minute (replaced when sent again) and one per hour, kept equal to the
- * sum of its minutes by adding each minute's change, so that long windows read hours plus edge minutes.
+ * Pushed SLI counts: one row per minute (replaced when sent again), and one per hour and per UTC day kept
+ * equal to the sum of their minutes by adding each minute's change, so that long windows read days, then
+ * hours and minutes at their edges.
  */
 import type { Knex } from 'knex';
-import { HOUR, MINUTE } from './windows.js';
+import { DAY, HOUR, MINUTE } from './windows.js';
 
 export interface Counts {
   good: number;
@@ -53,26 +54,29 @@ export async function storeMinutes(trx: Knex.Transaction, sloKey: number, points
 
   let replaced = 0;
   const hourDelta = new Map<number, Counts>();
+  const dayDelta = new Map<number, Counts>();
+  const add = (m: Map<number, Counts>, k: number, good: number, total: number) => {
+    const d = m.get(k) ?? { good: 0, total: 0 };
+    d.good += good;
+    d.total += total;
+    m.set(k, d);
+  };
   for (const p of points) {
     const old = before.get(p.minute);
     if (old) replaced++;
-    const hour = Math.floor((p.minute * MINUTE) / HOUR);
-    const d = hourDelta.get(hour) ?? { good: 0, total: 0 };
-    d.good += p.good - (old?.good ?? 0);
-    d.total += p.total - (old?.total ?? 0);
-    hourDelta.set(hour, d);
+    const good = p.good - (old?.good ?? 0);
+    const total = p.total - (old?.total ?? 0);
+    add(hourDelta, Math.floor((p.minute * MINUTE) / HOUR), good, total);
+    add(dayDelta, Math.floor((p.minute * MINUTE) / DAY), good, total);
   }
   await upsert(trx, 'slo_sli_minute', 'minute', sloKey, points, 'excluded.good', 'excluded.total');
-  const hours = [...hourDelta].map(([hour, d]) => ({ minute: hour, ...d }));
-  await upsert(
-    trx,
-    'slo_sli_hour',
-    'hour',
-    sloKey,
-    hours,
-    'slo_sli_hour.good + excluded.good',
-    'slo_sli_hour.total + excluded.total',
-  );
+  for (const [table, unit, deltas] of [
+    ['slo_sli_hour', 'hour', hourDelta],
+    ['slo_sli_day', 'day', dayDelta],
+  ] as const) {
+    const rows = [...deltas].map(([k, d]) => ({ minute: k, ...d }));
+    await upsert(trx, table, unit, sloKey, rows, `${table}.good + excluded.good`, `${table}.total + excluded.total`);
+  }
   return replaced;
 }
 
@@ -93,6 +97,37 @@ function addTo(out: Sums, key: number, name: string, good: unknown, total: unkno
   c.total += Number(total ?? 0);
 }
 
+interface Part {
+  name: string;
+  /** In the level's unit (days, hours or minutes since the epoch), end exclusive. */
+  from: number;
+  to: number;
+}
+
+/** Coarsest first: a range is read as whole days, then whole hours at its edges, then edge minutes. */
+const LEVELS = [
+  { table: 'slo_sli_day', unit: 'day', ms: DAY },
+  { table: 'slo_sli_hour', unit: 'hour', ms: HOUR },
+  { table: 'slo_sli_minute', unit: 'minute', ms: MINUTE },
+] as const;
+
+/** Splits [from, to) (ms) into the buckets of each level; a minute counts when its start lies in the range. */
+function decompose(name: string, from: number, to: number, level: number, out: Part[][]): void {
+  const unit = LEVELS[level]!.ms;
+  if (level === LEVELS.length - 1) {
+    const a = Math.ceil(from / unit);
+    const b = Math.ceil(to / unit);
+    if (b > a) out[level]!.push({ name, from: a, to: b });
+    return;
+  }
+  const a = Math.ceil(from / unit);
+  const b = Math.floor(to / unit);
+  if (a >= b) return decompose(name, from, to, level + 1, out);
+  out[level]!.push({ name, from: a, to: b });
+  if (from < a * unit) decompose(name, from, a * unit, level + 1, out);
+  if (b * unit < to) decompose(name, b * unit, to, level + 1, out);
+}
+
 /**
  * Sums of good and total per SLO key and range, every range read as whole hours from the hour table and
  * the minutes before the first and after the last whole hour from the minute table. A handful of
@@ -103,28 +138,25 @@ export async function sumRanges(db: Knex, keys: number[], ranges: Range[]): Prom
   for (const k of keys) out.set(k, Object.fromEntries(ranges.map((r) => [r.name, { good: 0, total: 0 }])));
   if (keys.length === 0) return out;
 
-  const minuteParts: { name: string; from: number; to: number }[] = [];
-  const hourParts: { name: string; from: number; to: number }[] = [];
-  for (const r of ranges) {
-    const fromM = Math.ceil(r.from / MINUTE);
-    const toM = Math.ceil(r.to / MINUTE);
-    const hFrom = Math.ceil(r.from / HOUR);
-    const hTo = Math.floor(r.to / HOUR);
-    if (hFrom >= hTo) {
-      minuteParts.push({ name: r.name, from: fromM, to: toM });
-      continue;
+  const all = LEVELS.map(() => [] as Part[]);
+  for (const r of ranges) decompose(r.name, r.from, r.to, 0, all);
+  // Windows ending at the same instant share their leading parts: each distinct part is summed once.
+  const parts = all.map((level) => {
+    const byBounds = new Map<string, Part & { names: string[] }>();
+    for (const p of level) {
+      const k = `${p.from}:${p.to}`;
+      const hit = byBounds.get(k);
+      if (hit) hit.names.push(p.name);
+      else byBounds.set(k, { ...p, names: [p.name] });
     }
-    hourParts.push({ name: r.name, from: hFrom, to: hTo });
-    const perHour = HOUR / MINUTE;
-    if (fromM < hFrom * perHour) minuteParts.push({ name: r.name, from: fromM, to: hFrom * perHour });
-    if (hTo * perHour < toM) minuteParts.push({ name: r.name, from: hTo * perHour, to: toM });
-  }
+    return [...byBounds.values()];
+  });
 
-  async function read(table: string, unit: string, parts: typeof minuteParts) {
+  async function read(table: string, unit: string, parts: (Part & { names: string[] })[]) {
     if (parts.length === 0) return;
     // Parts that overlap are read in one scan; disjoint ones (the far edges of long windows) apart.
     const sorted = [...parts].sort((a, b) => a.from - b.from);
-    const groups: (typeof parts)[] = [];
+    const groups: (Part & { names: string[] })[][] = [];
     for (const p of sorted) {
       const g = groups.at(-1);
       if (g && p.from <= Math.max(...g.map((x) => x.to))) g.push(p);
@@ -149,12 +181,11 @@ export async function sumRanges(db: Knex, keys: number[], ranges: Range[]): Prom
         .groupBy('slo_key');
       for (const row of rows) {
         const key = Number(row.slo_key);
-        g.forEach((p, i) => addTo(out, key, p.name, row[`g${i}`], row[`t${i}`]));
+        g.forEach((p, i) => p.names.forEach((name) => addTo(out, key, name, row[`g${i}`], row[`t${i}`])));
       }
     }
   }
-  await read('slo_sli_minute', 'minute', minuteParts);
-  await read('slo_sli_hour', 'hour', hourParts);
+  for (const [i, level] of LEVELS.entries()) await read(level.table, level.unit, parts[i]!);
   return out;
 }
 

@@ -85,6 +85,7 @@ export function sloStore(db: Knex | Knex.Transaction, tenant: string) {
     async delete(key: number): Promise<void> {
       await db('slo_sli_minute').where({ slo_key: key }).delete();
       await db('slo_sli_hour').where({ slo_key: key }).delete();
+      await db('slo_sli_day').where({ slo_key: key }).delete();
       await db('slo_states').where({ slo_key: key }).delete();
       await db('slos').where({ tenant, key }).delete();
     },
