@@ -73,6 +73,12 @@ export async function startServer(
       ? setInterval(() => void sloTick(), config.sloEvaluationIntervalMs).unref()
       : undefined;
   if (config.sloEvaluationIntervalMs > 0 && config.sloDir) await sloTick();
+  // Stabilizes whose time ran out while no server was running end now, once, with their event;
+  // then every replica sweeps (each due row is taken by exactly one of them).
+  const sweep = () =>
+    stabilize.expireDue().catch((err: Error) => app.log.warn({ err: err.message }, 'stabilize expiry failed'));
+  await sweep();
+  const stabilizeSweep = setInterval(() => void sweep(), config.stabilizeSweepIntervalMs).unref();
   app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
 
   let closing: Promise<void> | undefined;
