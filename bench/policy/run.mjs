@@ -1,0 +1,193 @@
+// `yarn bench:policy`: the effective-policy read every service instance polls, with If-None-Match
+// (the 304 path) and without, against a bare Fastify GET on the same machine in the same run; writes
+// its section of docs/BENCHMARKS.md. About a minute.
+//   BENCH_POLICY_SECONDS (default 10)   BENCH_POLICY_CONNECTIONS (default 10)
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { gatherMachine } from '../machine.mjs';
+import { machineTimes } from '../load.mjs';
+import {
+  cleanup,
+  cpuSeconds,
+  freePort,
+  startNode,
+  stopProcess,
+  tempDir,
+  waitReady,
+  killAllSync,
+} from '../processes.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const reportFile = join(root, 'docs/BENCHMARKS.md');
+const SECONDS = Number(process.env.BENCH_POLICY_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_POLICY_CONNECTIONS ?? 10);
+const WARMUP = 2;
+const log = (line) => process.stderr.write(`[bench:policy] ${line}\n`);
+
+function cleanEnv(extra) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('BALLAST_') && !k.startsWith('BENCH_')),
+  );
+  return { ...env, ...extra };
+}
+
+/** autocannon against one URL; 2xx and 304 both count as answered. */
+async function measure(url, headers, pid) {
+  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
+  const cpu0 = cpuSeconds(pid);
+  const m0 = machineTimes();
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  const m1 = machineTimes();
+  const cpu1 = cpuSeconds(pid);
+  const codes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([c, s]) => [c, s.count]));
+  const answered = (codes['200'] ?? 0) + (codes['304'] ?? 0);
+  return {
+    reqPerSec: answered / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    codes,
+    errors: r.errors + r.timeouts,
+    serverCpu: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.duration : null,
+    machineBusy: (m1.busy - m0.busy) / (m1.total - m0.total),
+  };
+}
+
+const f0 = (n) => Math.round(n).toLocaleString('en-US');
+const pct = (n) => (n === null ? '–' : `${Math.round(n * 100)} %`);
+
+function render(machine, rows, ratio) {
+  const line = (name, r) =>
+    `| ${name} | ${f0(r.reqPerSec)} | ${r.p50} / ${r.p99} | ${Object.entries(r.codes)
+      .map(([c, n]) => `${c}: ${f0(n)}`)
+      .join(', ')} | ${pct(r.serverCpu)} | ${pct(r.machineBusy)} |`;
+  return `
+## Stabilize: the effective-policy read services poll
+
+What every service instance does while it follows its scope: \`GET /v1/stabilize/{service}/{environment}/policy\`
+with the ETag it has in \`If-None-Match\`, answered \`304\` while nothing changed. Measured against a bare
+Fastify GET returning a JSON body of the same shape (no auth, no store), each in its own process, one
+after the other in the same run. Rerun with \`yarn bench:policy\` (about a minute); \`BENCH_POLICY_SECONDS\`
+(default 10) and \`BENCH_POLICY_CONNECTIONS\` (default 10) change the load.
+
+- command: \`${machine.command}\`
+- commit: \`${machine.commit}\`${machine.dirty ? ` with ${machine.dirty} uncommitted path(s)` : ''}
+- date: ${machine.date}
+- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB memory, ${machine.os}; Node ${machine.node}; autocannon ${machine.autocannon}
+- load average before the run: ${machine.loadBefore.map((n) => n.toFixed(2)).join(' / ')}, after: ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ')}
+- Ballast: \`node backend/server/dist/server.js\` on SQLite (a fresh temp dir), log level warn; the scope is stabilized with a profile, so the policy is a full one; the key is a viewer key
+- load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${SECONDS} s measured, per row; client and server share the machine's cores
+
+| request | answered req/s | latency p50 / p99 ms | statuses | server CPU (1 core = 100 %) | machine busy |
+| --- | ---: | ---: | --- | ---: | ---: |
+${line('bare Fastify `GET /ping`', rows.bare)}
+${line('policy with `If-None-Match` (304)', rows.notModified)}
+${line('policy without it (200, full body)', rows.full)}
+
+**Policy 304 path / bare Fastify: ${ratio.toFixed(2)}×** (target ≥ 0.5×: ${ratio >= 0.5 ? 'met' : '**missed**'}).
+`;
+}
+
+function writeSection(text) {
+  const begin = '<!-- bench-policy:begin -->';
+  const end = '<!-- bench-policy:end -->';
+  const doc = readFileSync(reportFile, 'utf8');
+  const block = `${begin}\n${text}\n${end}`;
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  writeFileSync(
+    reportFile,
+    a >= 0 && b > a ? doc.slice(0, a) + block + doc.slice(b + end.length) : `${doc.trimEnd()}\n\n${block}\n`,
+  );
+}
+
+async function main() {
+  const machine = {
+    ...gatherMachine({ root, connections: CONNECTIONS, warmupSeconds: WARMUP, durationSeconds: SECONDS }),
+    command: 'yarn bench:policy',
+  };
+  log('building the server (yarn workspace @ballast/server build)');
+  const b = spawnSync('yarn', ['workspace', '@ballast/server', 'build'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) throw new Error(`server build failed (exit ${b.status ?? b.error?.message})`);
+
+  const admin = 'blst_bench_' + randomBytes(24).toString('base64url');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = startNode(join(root, 'backend/server/dist/server.js'), {
+    cwd: root,
+    env: cleanEnv({
+      BALLAST_PORT: String(port),
+      BALLAST_DATA_DIR: await tempDir('policy'),
+      BALLAST_BOOTSTRAP_ADMIN_KEY: admin,
+      BALLAST_LOG_LEVEL: 'warn',
+    }),
+  });
+  await waitReady(server, `${url}/health/ready`);
+  const call = async (path, method, body) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  await call('/v1/stabilize/profiles/checkout', 'PUT', {
+    rateClamp: { requestsPerSecond: 400, routes: [{ route: 'GET /search', requestsPerSecond: 50 }] },
+    breakers: { consecutiveErrors: 5, openSeconds: 30, maxPending: 100 },
+    queues: [{ name: 'emails', action: 'pause' }],
+    flags: ['recommendations', 'live-inventory'],
+  });
+  await call('/v1/stabilize/requests', 'POST', {
+    service: 'checkout',
+    environment: 'staging',
+    reason: 'benchmark',
+    ttlMinutes: 240,
+  });
+  const viewer = (await call('/v1/keys', 'POST', { name: 'bench-viewer', role: 'viewer' })).secret;
+  const policyUrl = `${url}/v1/stabilize/checkout/staging/policy`;
+  const first = await fetch(policyUrl, { headers: { authorization: `Bearer ${viewer}` } });
+  const etag = first.headers.get('etag');
+  log(`policy ${first.status}, etag ${etag}`);
+
+  const rows = {};
+  log('policy with If-None-Match');
+  rows.notModified = await measure(policyUrl, { authorization: `Bearer ${viewer}`, 'if-none-match': etag }, server.pid);
+  log('policy without If-None-Match');
+  rows.full = await measure(policyUrl, { authorization: `Bearer ${viewer}` }, server.pid);
+  await stopProcess(server);
+
+  const barePort = await freePort();
+  const bare = startNode(join(here, 'bare.mjs'), { cwd: root, env: cleanEnv({ PORT: String(barePort) }) });
+  await waitReady(bare, `http://127.0.0.1:${barePort}/ping`);
+  log('bare Fastify');
+  rows.bare = await measure(`http://127.0.0.1:${barePort}/ping`, {}, bare.pid);
+  await stopProcess(bare);
+
+  const ratio = rows.notModified.reqPerSec / rows.bare.reqPerSec;
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(
+    join(here, 'results', `${machine.date.replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ machine, rows, ratio }, null, 2),
+  );
+  writeSection(render(machine, rows, ratio));
+  log(`304 path ${f0(rows.notModified.reqPerSec)} req/s, bare ${f0(rows.bare.reqPerSec)} req/s: ${ratio.toFixed(2)}×`);
+}
+
+process.on('SIGINT', () => {
+  killAllSync();
+  process.exit(130);
+});
+main()
+  .catch((err) => {
+    log(`failed: ${err.stack ?? err}`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
