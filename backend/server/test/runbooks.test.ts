@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BallastApiError, RunbookPut } from '@ballast/contract';
+import type { BallastApiError, Event, RunbookPut } from '@ballast/contract';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
 import { anEvent } from './fixtures.js';
 
@@ -253,5 +253,35 @@ alerts:
     expect(context.event.runbook).toEqual(expected);
     // The stored event, and so the chain, is untouched.
     expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
+  });
+
+  it('adds the runbook to alerts on the live stream', async () => {
+    const controller = new AbortController();
+    const received: Event[] = [];
+    let opened!: () => void;
+    const open = new Promise<void>((r) => (opened = r));
+    const following = server.admin
+      .stream({ service: 'payments', kind: 'alert' }, (e) => received.push(e), {
+        signal: controller.signal,
+        onOpen: () => opened(),
+      })
+      .catch(() => undefined);
+    await open;
+    await server.admin.call('ingestEvents', {
+      body: anEvent({
+        kind: 'alert',
+        service: 'payments',
+        title: 'DiskAlmostFull again',
+        tags: { alertname: 'DiskAlmostFull' },
+      }),
+    });
+    await until(
+      async () => received,
+      (r) => r.length > 0,
+      'the streamed alert',
+    );
+    controller.abort();
+    await following;
+    expect(received[0]!.runbook?.id).toBe('disk-almost-full');
   });
 });

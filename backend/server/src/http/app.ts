@@ -80,8 +80,8 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   const mappings = mappingService(db.knex, recordPolicyEvent);
   const slos = sloService(db.knex, recordPolicyEvent, { prometheus: prometheusFromConfig(config), events: store });
   const hub = createStreamHub(db, feed, async (tenant) => {
-    const lookup = await mappings.lookupFor(tenant);
-    return (e) => placeStored(e, lookup);
+    const [lookup, withRunbook] = await Promise.all([mappings.lookupFor(tenant), runbooks.resolverFor(tenant)]);
+    return (e) => withRunbook(placeStored(e, lookup));
   });
   const notifications = createNotify(
     config.notifications ?? NotificationsConfig.parse(undefined),
