@@ -125,4 +125,4 @@ export function buildRuleGroups(slo: RulesSlo): PromRuleGroup[] | undefined {
 }
 
 export const rulesYaml = (groups: PromRuleGroup[]): string =>
-  stringify({ groups }, { lineWidth: 0, aliasDuplicateObjects: false });
+  stringify({ groups }, { lineWidth: 0, aliasDuplicateObjects: false, singleQuote: true });
