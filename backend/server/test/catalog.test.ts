@@ -70,6 +70,19 @@ describe.each(DIALECTS)('service catalog on %s', (dialect) => {
     expect([gone.status, gone.code, gone.details[0]!.path]).toEqual([404, 'not_found', 'params.name']);
   });
 
+  it('stores one entry and records one event when the same first PUT arrives several times at once', async () => {
+    const events = async () =>
+      (await server.admin.call('searchEvents', { query: { source: 'policy', q: 'concurrent' } })).events.length;
+    const before = await events();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        server.admin.call('putService', { params: { name: 'concurrent' }, body: { tier: 3 } }),
+      ),
+    );
+    expect(results.every((r) => r.name === 'concurrent' && r.tier === 3)).toBe(true);
+    expect(await events()).toBe(before + 1);
+  });
+
   it('refuses bad entries with the field path, storing nothing, and writes only with catalog:write', async () => {
     const bad = await refusal(
       server.admin.call('putService', {

@@ -213,6 +213,18 @@ alerts:
     expect((await refusal(server.admin.call('getRunbook', { params: { id: 'api-one' } }))).status).toBe(404);
   });
 
+  it('stores one runbook and records one event when the same first PUT arrives several times at once', async () => {
+    const events = async () =>
+      (await server.admin.call('searchEvents', { query: { source: 'policy', q: 'concurrent' } })).events.length;
+    const before = await events();
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        server.admin.call('putRunbook', { params: { id: 'concurrent' }, body: apiRunbook('concurrent') }),
+      ),
+    );
+    expect(await events()).toBe(before + 1);
+  });
+
   it('shows a runbook on an alert stored before the runbook existed: search, get, annotations, context', async () => {
     const alert = anEvent({
       kind: 'alert',

@@ -17,6 +17,7 @@ import type { PolicyRecorder } from '../events/policyEvents.js';
 import { ApiError } from '../http/errors.js';
 import type { OnCallResolver } from './onCall.js';
 import { catalogFolderSignature, readCatalogFolder } from './files.js';
+import { lockRow } from './writeLock.js';
 
 type Spec = z.output<typeof ServiceSpec>;
 
@@ -158,6 +159,7 @@ export function catalogService(
     /** Creates or replaces an entry; the same entry again writes nothing and records nothing. */
     put: (tenant: string, name: string, spec: Spec, actor: Actor) =>
       knex.transaction(async (trx) => {
+        await lockRow(trx, 'catalog_services', tenant, name);
         const before: Row | undefined = await trx('catalog_services').where({ tenant, name }).first();
         if (before?.managed_by === 'file') {
           throw new ApiError(409, 'conflict', `service ${name} is managed by a file; change the file instead`, [

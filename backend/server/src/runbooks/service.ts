@@ -15,6 +15,7 @@ import {
 } from '@ballast/contract';
 import type { PolicyRecorder } from '../events/policyEvents.js';
 import { ApiError } from '../http/errors.js';
+import { lockRow } from '../catalog/writeLock.js';
 import { foldersSignature, readRunbookFolders } from './folder.js';
 import { lookupRunbooks } from './match.js';
 import { bodyProblems } from './parse.js';
@@ -199,6 +200,7 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
         );
       }
       return knex.transaction(async (trx) => {
+        await lockRow(trx, 'runbooks', tenant, id);
         const store = runbookStore(trx);
         const before = await store.get(tenant, id);
         if (before?.managedBy === 'file') throw managedByFile(id, before.path);
