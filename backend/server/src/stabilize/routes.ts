@@ -95,7 +95,7 @@ export function stabilizeRoutes(
         const kick = (): Promise<void> => {
           chain = chain
             .then(async () => {
-              const policy = await svc.policy(auth.tenant, params.service, params.environment);
+              const policy = await svc.policy(auth.tenant, params.service, params.environment, true);
               const etag = policyEtag(policy);
               clearTimeout(timer);
               const next = nextChangeAt(policy);
@@ -195,11 +195,11 @@ export function stabilizeRoutes(
     },
     stabilizePolicy: {
       handle: async ({ auth, params, query, request, reply }) => {
-        const read = () => svc.policy(auth.tenant, params.service, params.environment);
         const seen = request.headers['if-none-match'];
-        let policy = await read();
+        let policy = await svc.policy(auth.tenant, params.service, params.environment);
         if (seen !== undefined && seen === policyEtag(policy) && query.wait > 0) {
           const closed = new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
+          const read = () => svc.policy(auth.tenant, params.service, params.environment, true);
           policy = await waitForChange(hub, auth.tenant, params, read, seen, Date.now() + query.wait * 1000, closed);
         }
         const etag = policyEtag(policy);

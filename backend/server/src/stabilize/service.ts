@@ -74,6 +74,17 @@ export function stabilizeService(
     });
   }
 
+  /**
+   * Who holds each scope, remembered for at most a second: services poll the policy often, and a
+   * change on another replica then reaches them within a second (DESIGN: caches invalidated within
+   * 1 s). A change here forgets the scope at once; long-polls and streams read fresh when woken.
+   */
+  const HOLDER_CACHE_MS = 1000;
+  const holders = new Map<string, { at: number; open: Stabilize | null }>();
+  const scopeKey = (tenant: string, service: string, environment: string) => `${tenant}\n${service}\n${environment}`;
+  const forget = (tenant: string, s: Pick<Stabilize, 'service' | 'environment'>) =>
+    holders.delete(scopeKey(tenant, s.service, s.environment));
+
   /** Runs one command on the stored stabilize: lock, decide, store, record. */
   async function transition(
     tenant: string,
@@ -82,7 +93,7 @@ export function stabilizeService(
     decide: (s: Stabilize) => machine.Outcome,
     actor: Actor,
   ): Promise<Stabilize> {
-    return knex.transaction(async (trx) => {
+    const next = await knex.transaction(async (trx) => {
       const store = stabilizeStore(trx, dialect, tenant);
       const current = await find(store);
       if (!current) throw notFound();
@@ -97,6 +108,8 @@ export function stabilizeService(
       );
       return outcome.next;
     });
+    forget(tenant, next);
+    return next;
   }
 
   /**
@@ -143,6 +156,7 @@ export function stabilizeService(
           );
           return outcome.next;
         });
+        forget(tenant, s);
         if (s.state === 'requested') notify('approval_requested', tenant, s);
         if (s.breakGlass) notify('break_glass', tenant, s);
         return s;
@@ -219,9 +233,21 @@ export function stabilizeService(
       };
     },
 
-    /** What services in the scope enforce now (computed at read time, so expiry is exact to the ms). */
-    async policy(tenant: string, service: string, environment: string): Promise<EffectivePolicy> {
-      const open = await stabilizeStore(knex, dialect, tenant).openFor(service, environment);
+    /**
+     * What services in the scope enforce now, computed at read time from the scope's holder, so expiry
+     * and the end of a shadow period are exact to the ms. `fresh` skips the one-second cache.
+     */
+    async policy(tenant: string, service: string, environment: string, fresh = false): Promise<EffectivePolicy> {
+      const key = scopeKey(tenant, service, environment);
+      const hit = holders.get(key);
+      let open: Stabilize | null;
+      if (!fresh && hit && now() - hit.at < HOLDER_CACHE_MS) open = hit.open;
+      else {
+        const at = now();
+        open = await stabilizeStore(knex, dialect, tenant).openFor(service, environment);
+        if (holders.size > 10_000) holders.clear();
+        holders.set(key, { at, open });
+      }
       return effectivePolicy(service, environment, open, now());
     },
 
@@ -240,6 +266,7 @@ export function stabilizeService(
             const outcome = machine.expire(stabilize, now());
             if (!outcome?.ok) continue;
             await stabilizeStore(trx, dialect, tenant).update(outcome.next);
+            forget(tenant, outcome.next);
             const at = Date.parse(outcome.next.endedAt!);
             await events.appendInTransaction(trx, tenant, [eventOf(outcome.next, outcome.event, at)], EXPIRY_ACTOR);
             count++;
