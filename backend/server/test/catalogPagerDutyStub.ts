@@ -11,7 +11,7 @@ export interface PagerDutyStub {
   url: string;
   requests: { url: string; authorization: string | undefined; accept: string | undefined }[];
   /** What the next answers are: the documented body, or a failure status. */
-  answer: { status: number; body?: unknown };
+  answer: { status: number; body?: unknown | ((url: URL) => unknown) };
   close(): Promise<void>;
 }
 
@@ -56,8 +56,9 @@ export async function startPagerDutyStub(): Promise<PagerDutyStub> {
   const server: Server = createServer((req: IncomingMessage, res) => {
     stub.requests.push({ url: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept });
     const { status, body } = stub.answer;
+    const answer = typeof body === 'function' ? body(new URL(req.url ?? '/', 'http://localhost')) : body;
     res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body ?? { error: { message: 'Internal Server Error', code: 2000 } }));
+    res.end(JSON.stringify(answer ?? { error: { message: 'Internal Server Error', code: 2000 } }));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

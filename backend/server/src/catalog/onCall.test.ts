@@ -72,6 +72,31 @@ describe('on-call resolution', () => {
     expect(pd.requests).toHaveLength(2);
   });
 
+  it('follows PagerDuty pages (more / offset) and keeps each person once', async () => {
+    pd.requests.length = 0;
+    pd.answer = {
+      status: 200,
+      body: (url: URL) =>
+        url.searchParams.get('offset') === '0'
+          ? { ...onCallsBody([{ name: 'Page One', email: 'one@example.com', level: 1 }]), more: true }
+          : {
+              ...onCallsBody([
+                { name: 'Page Two', email: 'two@example.com', level: 2 },
+                { name: 'Page One', email: 'one@example.com', level: 3 },
+              ]),
+              offset: 1,
+              more: false,
+            },
+    };
+    const resolve = onCallResolver(pagerDutyOnCall({ token: 't', baseUrl: pd.url }), () => 0);
+    const answer = await resolve(OnCallConfig.parse({ pagerduty: { scheduleIds: ['PSCHED1'] } }));
+    expect(answer.people.map((p) => [p.name, p.level])).toEqual([
+      ['Page One', 1],
+      ['Page Two', 2],
+    ]);
+    expect(pd.requests.map((r) => new URL(r.url, pd.url).searchParams.get('offset'))).toEqual(['0', '1']);
+  });
+
   it('falls back to the static rotation when PagerDuty fails, and says so', async () => {
     pd.answer = { status: 500 };
     const t = Date.parse('2026-11-24T12:00:00Z'); // the rotation's second week
