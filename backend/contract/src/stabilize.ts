@@ -74,8 +74,17 @@ export const Profile = ProfileSpec.extend({
   version: z.number().int().min(1),
   updatedAt: Timestamp,
   updatedBy: Actor,
+  /** `file`: reconciled from a profiles folder (`file` names it); the API refuses to change it. */
+  managedBy: z.enum(['api', 'file']),
+  file: z.string().optional(),
 });
 export type Profile = z.infer<typeof Profile>;
+
+/** A profile file: one scope's profile, YAML or JSON, in the folder named by BALLAST_STABILIZE_PROFILES_DIR. */
+export const ProfileFile = ProfileSpec.extend({
+  service: ServiceName,
+  environment: ServiceName.optional(),
+});
 
 export const ProfileList = z.strictObject({ profiles: z.array(Profile) });
 

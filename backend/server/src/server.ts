@@ -23,7 +23,7 @@ export async function startServer(
     await db.knex.destroy();
     throw new Error(`cannot prepare the store at ${db.location}: ${(err as Error).message}`);
   }
-  const { app, tenants, slos, stabilize, runbooks, catalog } = await buildApp({ config, db, logger });
+  const { app, tenants, slos, stabilize, profileFiles, runbooks, catalog } = await buildApp({ config, db, logger });
   const boot = await tenants.bootstrap(config.bootstrapAdminKey);
   if (boot.created && boot.secret) {
     out('');
@@ -40,6 +40,7 @@ export async function startServer(
     for (const [what, source] of [
       ['runbook', runbooks],
       ['catalog entry', catalog],
+      ['stabilize profile', profileFiles],
     ] as const) {
       await source.syncIfChanged().then(
         (changed) => changed && source.problems().forEach(warn(what)),

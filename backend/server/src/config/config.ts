@@ -48,6 +48,8 @@ export const Config = z.strictObject({
   publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Deploy gate: freeze windows (ballast.config.yaml only; see docs/stabilize.md). */
   gate: GateConfig,
+  /** A folder of stabilize profiles as code (YAML or JSON, one scope per file), followed for edits. */
+  stabilizeProfilesDir: z.string().min(1).optional(),
   /** How often each replica ends stabilizes whose time is up (they are also over at read time, to the ms). */
   stabilizeSweepIntervalMs: z.coerce.number().int().min(100).default(5_000),
   /** Runbook folders (relative to the working directory), comma-separated in the environment. */
@@ -106,6 +108,7 @@ const envNames: Record<keyof Config, string> = {
   notifications: 'notifications in ballast.config.yaml',
   publicUrl: 'BALLAST_PUBLIC_URL',
   stabilizeSweepIntervalMs: 'BALLAST_STABILIZE_SWEEP_INTERVAL_MS',
+  stabilizeProfilesDir: 'BALLAST_STABILIZE_PROFILES_DIR',
 };
 
 export class ConfigError extends Error {}

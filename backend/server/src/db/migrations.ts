@@ -228,6 +228,9 @@ const migrations: Migration[] = [
         t.text('spec').notNullable();
         t.bigInteger('updated_at').notNullable();
         t.text('updated_by').notNullable();
+        // 'file' for profiles reconciled from BALLAST_STABILIZE_PROFILES_DIR (the API refuses to edit them).
+        t.string('managed_by', 8).notNullable().defaultTo('api');
+        t.string('file', 512).nullable();
         t.primary(['tenant', 'service', 'environment', 'version']);
       });
       await knex.schema.createTable('stabilizes', (t) => {

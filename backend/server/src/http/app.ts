@@ -29,6 +29,7 @@ import { stabilizeService } from '../stabilize/service.js';
 import { stabilizeRoutes } from '../stabilize/routes.js';
 import { StabilizeConfig } from '../stabilize/policy.js';
 import { createNotify, NotificationsConfig } from '../stabilize/notifications.js';
+import { profileFileSync } from '../stabilize/profileFiles.js';
 import { gateService } from '../gate/gateService.js';
 import { gateRoutes } from '../gate/routes.js';
 import { GateConfig } from '../gate/freezeWindows.js';
@@ -46,7 +47,7 @@ import { VERSION } from '../version.js';
 
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
-    Partial<Pick<Config, 'stabilize' | 'gate' | 'notifications' | 'publicUrl'>> &
+    Partial<Pick<Config, 'stabilize' | 'gate' | 'notifications' | 'publicUrl' | 'stabilizeProfilesDir'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>> &
     Partial<Pick<Config, 'runbooksDirs' | 'catalogDir' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
   logger?: Logger;
@@ -83,6 +84,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     const [lookup, withRunbook] = await Promise.all([mappings.lookupFor(tenant), runbooks.resolverFor(tenant)]);
     return (e) => withRunbook(placeStored(e, lookup));
   });
+  const profileFiles = profileFileSync(db.knex, config.stabilizeProfilesDir, DEFAULT_TENANT, recordPolicyEvent);
   const notifications = createNotify(
     config.notifications ?? NotificationsConfig.parse(undefined),
     config.publicUrl,
@@ -240,5 +242,5 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
   });
   await registerHookDelivery(app, { hooks, sources: sourcePlugins, store, metrics, mappings });
 
-  return { app, tenants, metrics, stabilize, slos, runbooks, catalog };
+  return { app, tenants, metrics, stabilize, profileFiles, slos, runbooks, catalog };
 }

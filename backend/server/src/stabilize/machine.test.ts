@@ -27,6 +27,7 @@ const profile: Profile = {
   rateClamp: { requestsPerSecond: 200, routes: [], split: 'divide_total' },
   updatedAt: new Date(T0).toISOString(),
   updatedBy: alice,
+  managedBy: 'api',
 };
 
 const request = (over: Partial<StabilizeRequest> = {}) =>

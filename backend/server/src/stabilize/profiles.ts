@@ -14,6 +14,8 @@ interface ProfileRow {
   spec: string;
   updated_at: number | string;
   updated_by: string;
+  managed_by: 'api' | 'file';
+  file: string | null;
 }
 
 /** '' in the store: the service's profile for every environment. */
@@ -27,6 +29,8 @@ function toProfile(r: ProfileRow): Profile {
     version: Number(r.version),
     updatedAt: new Date(Number(r.updated_at)).toISOString(),
     updatedBy: JSON.parse(r.updated_by) as Actor,
+    managedBy: r.managed_by,
+    ...(r.file && { file: r.file }),
   };
 }
 
@@ -47,6 +51,20 @@ export function profileStore(knex: Knex, tenant: string) {
     /** The profile that applies to a scope: its own, else the service-wide one. */
     async effective(service: string, environment: string): Promise<Profile | null> {
       return (await this.get(service, environment)) ?? (await this.get(service));
+    },
+
+    /** Latest versions that came from files: what a folder sync compares against. */
+    async fileManaged(): Promise<Profile[]> {
+      return (await this.list()).filter((p) => p.managedBy === 'file');
+    },
+
+    /** A file was removed: its scope's latest version becomes editable through the API again. */
+    async release(service: string, environment: string | undefined): Promise<void> {
+      const row = await latest(service, environment ?? ANY);
+      if (row && row.managed_by === 'file')
+        await knex('stabilize_profiles')
+          .where({ tenant, service, environment: environment ?? ANY, version: row.version })
+          .update({ managed_by: 'api' });
     },
 
     async list(): Promise<Profile[]> {
@@ -74,11 +92,17 @@ export function profileStore(knex: Knex, tenant: string) {
       spec: ProfileSpec,
       actor: Actor,
       now: number,
+      source: { managedBy: 'api' | 'file'; file?: string } = { managedBy: 'api' },
     ): Promise<{ profile: Profile; created: boolean; previous: Profile | null }> {
       const env = environment ?? ANY;
       const current = await latest(service, env);
       const text = canonicalize(spec)!;
-      if (current && canonicalize(JSON.parse(current.spec)) === text)
+      if (
+        current &&
+        canonicalize(JSON.parse(current.spec)) === text &&
+        current.managed_by === source.managedBy &&
+        (current.file ?? undefined) === source.file
+      )
         return { profile: toProfile(current), created: false, previous: toProfile(current) };
       const row: ProfileRow = {
         service,
@@ -87,6 +111,8 @@ export function profileStore(knex: Knex, tenant: string) {
         spec: text,
         updated_at: now,
         updated_by: JSON.stringify(actor),
+        managed_by: source.managedBy,
+        file: source.file ?? null,
       };
       await knex('stabilize_profiles').insert({ tenant, ...row });
       return { profile: toProfile(row), created: true, previous: current ? toProfile(current) : null };

@@ -293,7 +293,16 @@ export function stabilizeService(
       list: (tenant: string) => profileStore(knex, tenant).list(),
       put: (tenant: string, service: string, environment: string | undefined, spec: ProfileSpec, actor: Actor) =>
         knex.transaction(async (trx) => {
-          const { profile, created } = await profileStore(trx, tenant).put(service, environment, spec, actor, now());
+          const store = profileStore(trx, tenant);
+          const current = await store.get(service, environment);
+          if (current?.managedBy === 'file')
+            throw new ApiError(
+              409,
+              'conflict',
+              `the profile for ${service}${environment ? ` in ${environment}` : ''} comes from the file ${current.file}; change the file instead`,
+              [{ path: 'params.service', message: 'managed by file' }],
+            );
+          const { profile, created } = await store.put(service, environment, spec, actor, now());
           if (created)
             await recordPolicyEvent(
               trx,
