@@ -43,6 +43,7 @@ interface FindOptions {
   service?: string;
   alert?: string[];
   runbookUrl?: string;
+  slo?: string;
   text?: string;
   json?: boolean;
 }
@@ -53,6 +54,7 @@ function findCommand(ctx: CommandContext): Command {
     .option('--service <name>', 'the service (its runbooks, its default first)')
     .option('--alert <label=value>', 'an alert label (repeatable), e.g. --alert alertname=HighErrorRate', collect)
     .option('--runbook-url <url>', "the alert's runbook_url annotation")
+    .option('--slo <id>', 'an SLO id (runbooks that list it under slos)')
     .option('--text <words>', 'full-text search over title, tags and body')
     .option('--json', 'print the answer as JSON')
     .action(async (opts: FindOptions, cmd: Command) => {
@@ -60,12 +62,14 @@ function findCommand(ctx: CommandContext): Command {
         ...(opts.service !== undefined && { service: opts.service }),
         ...(opts.runbookUrl !== undefined && { runbook_url: opts.runbookUrl }),
         ...(opts.text !== undefined && { q: opts.text }),
+        ...(opts.slo !== undefined && { slo: opts.slo }),
       };
       for (const pair of opts.alert ?? []) {
         const [label, value] = splitPair(pair, '--alert', 'label=value');
         query[`alert.${label}`] = value;
       }
-      if (Object.keys(query).length === 0) throw new UsageError('give --service, --alert, --runbook-url or --text');
+      if (Object.keys(query).length === 0)
+        throw new UsageError('give --service, --alert, --runbook-url, --slo or --text');
       const { client } = ctx.connect(cmd);
       const answer = await client.call('listRunbooks', { query: query as never });
       if (opts.json) return printJson(ctx.io, answer);

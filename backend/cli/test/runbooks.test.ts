@@ -80,7 +80,7 @@ describe('ballast runbooks lint', () => {
   it('find needs something to look for', async () => {
     const res = await runCli(['runbooks', 'find'], envFor('http://127.0.0.1:1'));
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain('give --service, --alert, --runbook-url or --text');
+    expect(res.stderr).toContain('give --service, --alert, --runbook-url, --slo or --text');
   });
 });
 

@@ -201,7 +201,7 @@ export const Event = z.object({
     .object({
       id: z.string(),
       title: z.string(),
-      by: z.enum(['runbook_url', 'alert', 'service']),
+      by: z.enum(['runbook_url', 'alert', 'slo', 'service']),
       /** `GET` this (relative to the server) for the runbook itself. */
       href: z.string(),
     })

@@ -77,7 +77,7 @@ export const RunbookManagedBy = z.enum(['file', 'api']);
 
 /** Why a runbook was returned for a lookup, in the order lookups are tried. */
 export const RunbookMatch = z.object({
-  by: z.enum(['runbook_url', 'alert', 'service', 'text']),
+  by: z.enum(['runbook_url', 'alert', 'slo', 'service', 'text']),
   /** For `alert`: the matcher that matched, and its specificity (exact labels, regex labels). */
   matcher: AlertMatcher.optional(),
   exact: z.number().int().optional(),
@@ -131,8 +131,8 @@ export const RunbookList = z.object({
 export type RunbookList = z.infer<typeof RunbookList>;
 
 /**
- * `?service=&q=&runbook_url=&alert.<label>=`. With alert labels, a runbook URL or a service, the answer
- * is the lookup in its documented order (explicit link, then matchers, then the service's default);
+ * `?service=&q=&runbook_url=&slo=&alert.<label>=`. With alert labels, a runbook URL, an SLO or a service,
+ * the answer is the lookup in its documented order (explicit link, matchers, SLO, the service's default);
  * `q` searches title, tags and text; with nothing, every runbook.
  */
 export const RunbookListQuery = z
@@ -140,12 +140,14 @@ export const RunbookListQuery = z
     service: Name.optional(),
     q: z.string().trim().min(1).max(256).optional(),
     runbook_url: z.string().min(1).max(2048).optional(),
+    /** An SLO id: runbooks that list it under `slos`. */
+    slo: z.string().min(1).max(128).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .catchall(z.string().max(256))
   .superRefine((q, ctx) => {
     for (const key of Object.keys(q)) {
-      if (['service', 'q', 'runbook_url', 'limit'].includes(key)) continue;
+      if (['service', 'q', 'runbook_url', 'slo', 'limit'].includes(key)) continue;
       if (!/^alert\.[a-zA-Z_][a-zA-Z0-9_]*$/.test(key))
         ctx.addIssue({ code: 'custom', path: [key], message: 'unknown parameter; alert labels go as alert.<label>=' });
     }
@@ -157,6 +159,7 @@ export const RunbookListQuery = z
       service: q.service as string | undefined,
       q: q.q as string | undefined,
       runbookUrl: q.runbook_url as string | undefined,
+      slo: q.slo as string | undefined,
       limit: q.limit as number,
       labels,
     };
@@ -165,6 +168,7 @@ export type RunbookListQueryInput = {
   service?: string;
   q?: string;
   runbook_url?: string;
+  slo?: string;
   limit?: number;
   [alertLabel: `alert.${string}`]: string;
 };

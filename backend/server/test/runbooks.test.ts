@@ -267,6 +267,26 @@ alerts:
     expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
   });
 
+  it("gives an SLO's alerts the runbook that lists the SLO", async () => {
+    await server.admin.call('putRunbook', {
+      params: { id: 'checkout-slo' },
+      body: apiRunbook('checkout-slo', { slos: ['checkout-availability'] }),
+    });
+    const stored = await server.admin.call('ingestEvents', {
+      body: anEvent({
+        kind: 'alert',
+        source: 'slo',
+        service: 'checkout-api',
+        title: 'checkout-availability burning',
+        correlation: { sloId: 'checkout-availability' },
+      }),
+    });
+    const event = await server.admin.call('getEvent', { params: { id: stored.results[0]!.id } });
+    expect(event.runbook).toMatchObject({ id: 'checkout-slo', by: 'slo' });
+    const bySlo = await server.admin.call('listRunbooks', { query: { slo: 'checkout-availability' } });
+    expect(bySlo.runbooks.map((r) => [r.id, r.match?.by])).toEqual([['checkout-slo', 'slo']]);
+  });
+
   it('adds the runbook to alerts on the live stream', async () => {
     const controller = new AbortController();
     const received: Event[] = [];

@@ -45,8 +45,9 @@ describe('alert matchers', () => {
     });
   });
 
-  it('orders a lookup: the explicit runbook link, then matchers, then the service default', () => {
+  it('orders a lookup: the explicit runbook link, then matchers, then the SLO, then the service default', () => {
     const runbooks = [
+      rb({ id: 'for-slo', slos: ['checkout-availability'] }),
       rb({ id: 'svc-default', services: ['checkout'], default_for_service: true }),
       rb({ id: 'svc-other', services: ['checkout'] }),
       rb({ id: 'by-alert', alerts: [{ alertname: 'HighErrorRate' }] }),
@@ -57,10 +58,12 @@ describe('alert matchers', () => {
       runbookUrl: 'https://wiki.example.com/runbooks/linked',
       labels: { alertname: 'HighErrorRate' },
       service: 'checkout',
+      sloId: 'checkout-availability',
     });
     expect(all.map((h) => [h.runbook.frontmatter.id, h.match.by])).toEqual([
       ['linked', 'runbook_url'],
       ['by-alert', 'alert'],
+      ['for-slo', 'slo'],
       ['svc-default', 'service'],
       ['svc-other', 'service'],
     ]);

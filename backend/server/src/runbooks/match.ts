@@ -1,7 +1,7 @@
 /**
  * Which runbook applies to an alert. Order: the alert's own runbook link (`runbook_url` label or
- * annotation, or a link with rel `runbook`), then alert matchers (most specific first), then the
- * service's default runbook. Pure functions over an in-memory list.
+ * annotation, or a link with rel `runbook`), then alert matchers (most specific first), then runbooks
+ * that list the alert's SLO, then the service's default runbook. Pure functions over an in-memory list.
  */
 import type { AlertMatcher, RunbookFrontmatter, RunbookMatch } from '@ballast/contract';
 
@@ -87,6 +87,8 @@ export interface Lookup {
   labels?: Readonly<Record<string, string>>;
   service?: string;
   environment?: string;
+  /** The SLO the alert is about: runbooks listing it under `slos`. */
+  sloId?: string;
   /** For an event: of the service's runbooks, only its default (`default_for_service`) applies. */
   serviceDefaultOnly?: boolean;
 }
@@ -119,6 +121,9 @@ export function lookupRunbooks<R extends Indexed>(
         (r.frontmatter.services.length === 0 || !service || r.frontmatter.services.includes(service)),
     );
     for (const hit of matchAlert(candidates, q.labels)) add(hit.runbook, hit.match);
+  }
+  if (q.sloId) {
+    for (const r of runbooks) if (r.frontmatter.slos.includes(q.sloId) && inEnvironment(r)) add(r, { by: 'slo' });
   }
   if (q.service) {
     const forService = runbooks

@@ -38,6 +38,7 @@ export interface RunbookQuery {
   service?: string;
   q?: string;
   runbookUrl?: string;
+  slo?: string;
   labels: Record<string, string>;
   limit: number;
 }
@@ -155,13 +156,18 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
     async list(tenant: string, q: RunbookQuery): Promise<RunbookList> {
       let runbooks = await runbooksOf(tenant);
       const ownProblems = tenant === options.fileTenant ? problems : [];
-      const lookup = q.runbookUrl !== undefined || Object.keys(q.labels).length > 0 || q.service !== undefined;
+      const lookup =
+        q.runbookUrl !== undefined ||
+        Object.keys(q.labels).length > 0 ||
+        q.service !== undefined ||
+        q.slo !== undefined;
       let out: RunbookSummary[];
       if (lookup) {
         let hits = lookupRunbooks(runbooks, {
           ...(q.runbookUrl !== undefined && { runbookUrl: q.runbookUrl }),
           labels: q.labels,
           ...(q.service !== undefined && { service: q.service }),
+          ...(q.slo !== undefined && { sloId: q.slo }),
         });
         if (q.q) {
           const within = new Set(searchRunbooks(runbooks, q.q).map((r) => r.id));
@@ -252,15 +258,17 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
         const labels: Record<string, string> = { ...e.tags };
         if (e.sourceRefs.alertname && labels.alertname === undefined) labels.alertname = e.sourceRefs.alertname;
         if (e.service && labels.service === undefined) labels.service = e.service;
+        const sloId = e.correlation.sloId ?? labels.ballast_slo_id;
         const [hit] = lookupRunbooks(runbooks, {
           ...(explicit !== undefined && { runbookUrl: explicit }),
+          ...(sloId !== undefined && { sloId }),
           labels,
           ...(e.service !== undefined && { service: e.service }),
           ...(e.environment !== undefined && { environment: e.environment }),
           serviceDefaultOnly: true,
         });
         if (!hit || (explicit !== undefined && hit.match.by !== 'runbook_url')) return e;
-        const by = hit.match.by as 'runbook_url' | 'alert' | 'service';
+        const by = hit.match.by as 'runbook_url' | 'alert' | 'slo' | 'service';
         return {
           ...e,
           runbook: {
