@@ -20,17 +20,26 @@ const CACHE_MS = 1000;
 
 export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
   const keys = keyStore(knex);
-  const cache = new Map<string, { row: KeyRow; at: number }>();
+  /** The key as read, with what every request needs of it already worked out (scope matcher, permissions). */
+  interface Known {
+    row: KeyRow;
+    key: ApiKey;
+    permissions: ReadonlySet<Permission>;
+    inScope: (service: string | undefined) => boolean;
+    at: number;
+  }
+  const cache = new Map<string, Known>();
 
-  async function lookup(hash: string): Promise<KeyRow | undefined> {
+  async function lookup(hash: string): Promise<Known | undefined> {
     const hit = cache.get(hash);
-    if (hit && now() - hit.at < CACHE_MS) return hit.row;
+    if (hit && now() - hit.at < CACHE_MS) return hit;
     const row = await keys.byTokenHash(hash);
-    if (row) {
-      if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { row, at: now() });
-    }
-    return row;
+    if (!row) return undefined;
+    const key = rowToKey(row);
+    const known = { row, key, permissions: new Set(key.permissions), inScope: serviceScope(key.services), at: now() };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, known);
+    return known;
   }
 
   return {
@@ -42,9 +51,9 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
     async authenticate(header: string | undefined, userHeader?: string | string[]): Promise<AuthContext> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       if (!match) throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
-      const row = await lookup(tokenHash(match[1]!));
-      if (!row) throw new ApiError(401, 'unauthorized', 'unknown API key');
-      const key = rowToKey(row);
+      const known = await lookup(tokenHash(match[1]!));
+      if (!known) throw new ApiError(401, 'unauthorized', 'unknown API key');
+      const { key } = known;
       if (key.revokedAt) throw new ApiError(401, 'unauthorized', `this API key was revoked at ${key.revokedAt}`);
       if (key.expiresAt && Date.parse(key.expiresAt) <= now()) {
         throw new ApiError(401, 'unauthorized', `this API key expired at ${key.expiresAt}`);
@@ -52,8 +61,8 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
       return {
         tenant: key.tenant,
         key,
-        permissions: new Set(key.permissions),
-        inScope: serviceScope(key.services),
+        permissions: known.permissions,
+        inScope: known.inScope,
         actor: actorOf(key, userHeader),
       };
     },

@@ -12,17 +12,17 @@ export function effectivePolicy(
   open: Stabilize | null,
   now: number,
 ): EffectivePolicy {
-  const normal: EffectivePolicy = { service, environment, mode: 'normal', queues: [], flags: [], deployFreeze: false };
-  if (!open || open.state !== 'active' || !open.expiresAt || Date.parse(open.expiresAt) <= now) return normal;
-  const p = open.profile;
-  const shadow = open.enforceFrom !== undefined && Date.parse(open.enforceFrom) > now;
+  const mode = modeOf(open, now);
+  if (mode === 'normal') return { service, environment, mode, queues: [], flags: [], deployFreeze: false };
+  const p = open!.profile;
+  const shadow = mode === 'shadow';
   return {
     service,
     environment,
     mode: shadow ? 'shadow' : 'enforce',
-    stabilizeId: open.id,
-    expiresAt: open.expiresAt,
-    ...(shadow && { enforceFrom: open.enforceFrom }),
+    stabilizeId: open!.id,
+    expiresAt: open!.expiresAt!,
+    ...(shadow && { enforceFrom: open!.enforceFrom! }),
     ...(p && { profileVersion: p.version }),
     ...(p?.rateClamp && { rateClamp: p.rateClamp }),
     ...(p?.breakers && { breakers: p.breakers }),
@@ -31,6 +31,12 @@ export function effectivePolicy(
     // Without a profile, entering still freezes deploys: the one measure every scope has.
     deployFreeze: p ? p.deployFreeze : true,
   };
+}
+
+/** The mode alone: what the rest of the policy follows from, with the stabilize. */
+export function modeOf(open: Stabilize | null, now: number): EffectivePolicy['mode'] {
+  if (!open || open.state !== 'active' || !open.expiresAt || Date.parse(open.expiresAt) <= now) return 'normal';
+  return open.enforceFrom !== undefined && Date.parse(open.enforceFrom) > now ? 'shadow' : 'enforce';
 }
 
 /** A strong ETag of the policy's content: equal policies, equal tags, on every replica. */

@@ -196,13 +196,13 @@ export function stabilizeRoutes(
     stabilizePolicy: {
       handle: async ({ auth, params, query, request, reply }) => {
         const seen = request.headers['if-none-match'];
-        let policy = await svc.policy(auth.tenant, params.service, params.environment);
-        if (seen !== undefined && seen === policyEtag(policy) && query.wait > 0) {
+        let { policy, etag } = await svc.policyWithEtag(auth.tenant, params.service, params.environment);
+        if (seen !== undefined && seen === etag && query.wait > 0) {
           const closed = new Promise<void>((resolve) => reply.raw.once('close', () => resolve()));
           const read = () => svc.policy(auth.tenant, params.service, params.environment, true);
           policy = await waitForChange(hub, auth.tenant, params, read, seen, Date.now() + query.wait * 1000, closed);
+          etag = policyEtag(policy);
         }
-        const etag = policyEtag(policy);
         reply.header('etag', etag).header('cache-control', 'no-cache');
         if (seen === etag) {
           reply.code(304);

@@ -16,7 +16,7 @@ import * as machine from './machine.js';
 import { policyFor, type StabilizeConfig } from './policy.js';
 import { previewChanges, profileStore } from './profiles.js';
 import { isScopeTaken, lockDue, stabilizeStore } from './store.js';
-import { effectivePolicy } from './effectivePolicy.js';
+import { effectivePolicy, modeOf, policyEtag } from './effectivePolicy.js';
 import type { Notify } from './notifications.js';
 import { suggest } from './suggest.js';
 
@@ -80,7 +80,14 @@ export function stabilizeService(
    * 1 s). A change here forgets the scope at once; long-polls and streams read fresh when woken.
    */
   const HOLDER_CACHE_MS = 1000;
-  const holders = new Map<string, { at: number; open: Stabilize | null }>();
+  const holders = new Map<
+    string,
+    {
+      at: number;
+      open: Stabilize | null;
+      computed?: { mode: EffectivePolicy['mode']; policy: EffectivePolicy; etag: string };
+    }
+  >();
   const scopeKey = (tenant: string, service: string, environment: string) => `${tenant}\n${service}\n${environment}`;
   const forget = (tenant: string, s: Pick<Stabilize, 'service' | 'environment'>) =>
     holders.delete(scopeKey(tenant, s.service, s.environment));
@@ -238,17 +245,26 @@ export function stabilizeService(
      * and the end of a shadow period are exact to the ms. `fresh` skips the one-second cache.
      */
     async policy(tenant: string, service: string, environment: string, fresh = false): Promise<EffectivePolicy> {
+      return (await this.policyWithEtag(tenant, service, environment, fresh)).policy;
+    },
+
+    /** The policy and its ETag; both are kept with the cached holder until the mode changes. */
+    async policyWithEtag(tenant: string, service: string, environment: string, fresh = false) {
       const key = scopeKey(tenant, service, environment);
-      const hit = holders.get(key);
-      let open: Stabilize | null;
-      if (!fresh && hit && now() - hit.at < HOLDER_CACHE_MS) open = hit.open;
-      else {
+      let entry = holders.get(key);
+      if (fresh || !entry || now() - entry.at >= HOLDER_CACHE_MS) {
         const at = now();
-        open = await stabilizeStore(knex, dialect, tenant).openFor(service, environment);
+        const open = await stabilizeStore(knex, dialect, tenant).openFor(service, environment);
         if (holders.size > 10_000) holders.clear();
-        holders.set(key, { at, open });
+        entry = { at, open };
+        holders.set(key, entry);
       }
-      return effectivePolicy(service, environment, open, now());
+      const mode = modeOf(entry.open, now());
+      if (entry.computed?.mode !== mode) {
+        const policy = effectivePolicy(service, environment, entry.open, now());
+        entry.computed = { mode, policy, etag: policyEtag(policy) };
+      }
+      return { policy: entry.computed.policy, etag: entry.computed.etag };
     },
 
     /**
