@@ -228,6 +228,15 @@ tier: 9
       ['payments', 2],
     ]);
     expect(edited.problems).toEqual([]);
+    // A typo keeps the last good entries until it is fixed.
+    writeFileSync(join(dir, 'payments.yaml'), 'name: payments\ntier: two\n');
+    const typo = await until(
+      () => server.admin.call('listServices', {}),
+      (l) => l.problems.length > 0,
+      'the typo reported',
+    );
+    expect(typo.problems[0]!.field).toBe('tier');
+    expect(typo.services.map((s) => s.name)).toEqual(['ledger', 'payments']);
     unlinkSync(join(dir, 'payments.yaml'));
     await until(
       () => server.admin.call('listServices', {}),

@@ -146,6 +146,15 @@ alerts:
       (r) => r.title === 'Critical errors, edited',
       'the edited title',
     );
+    // A typo keeps the last good version until it is fixed.
+    writeFileSync(join(dir, 'errors-critical.md'), file('id: errors-critical\ntitle: x\nseverity: loud'));
+    const typo = await until(
+      () => server.admin.call('listRunbooks', {}),
+      (l) => l.problems.some((p) => p.path.endsWith('errors-critical.md')),
+      'the typo reported',
+    );
+    expect(typo.runbooks.find((r) => r.id === 'errors-critical')?.title).toBe('Critical errors, edited');
+    writeFileSync(join(dir, 'errors-critical.md'), file('id: errors-critical\ntitle: Critical errors, fixed'));
     writeFileSync(join(dir, 'broken.md'), file('id: broken\ntitle: Fixed now'));
     const fixed = await until(
       () => server.admin.call('listRunbooks', {}),

@@ -86,7 +86,11 @@ export function catalogService(
           .onConflict(['tenant', 'name'])
           .merge(['doc', 'managed_by', 'updated_at']);
       }
-      const gone = rows.filter((r) => r.managed_by === 'file' && !keep.has(r.name)).map((r) => r.name);
+      // While a file is broken, nothing is deleted: a typo must not take the last good entry away.
+      const gone =
+        read.problems.length > 0
+          ? []
+          : rows.filter((r) => r.managed_by === 'file' && !keep.has(r.name)).map((r) => r.name);
       if (gone.length > 0) await trx('catalog_services').where({ tenant }).whereIn('name', gone).delete();
     });
     problems = found;

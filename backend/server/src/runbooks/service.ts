@@ -88,7 +88,8 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
 
   /**
    * Reads the folders and makes the file runbooks of the store match them: changed ones written, removed
-   * ones deleted, unchanged ones left alone. An id already registered through the API is not taken over.
+   * ones deleted (only when every file reads cleanly), unchanged ones left alone. An id already
+   * registered through the API is not taken over.
    */
   async function syncFiles(): Promise<{ changed: number; problems: RunbookProblem[] }> {
     const read = readRunbookFolders(options.dirs);
@@ -121,7 +122,11 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
         );
         changed++;
       }
-      const gone = [...existing.values()].filter((r) => r.managedBy === 'file' && !keep.has(r.id)).map((r) => r.id);
+      // While a file is broken, nothing is deleted: a typo must not take the last good runbook away.
+      const gone =
+        read.problems.length > 0
+          ? []
+          : [...existing.values()].filter((r) => r.managedBy === 'file' && !keep.has(r.id)).map((r) => r.id);
       await store.remove(tenant, gone);
       changed += gone.length;
     });
