@@ -36,12 +36,16 @@ export const Breakers = z.strictObject({
   maxPending: z.number().int().min(1).max(1_000_000),
 });
 
+export type Breakers = z.infer<typeof Breakers>;
+
 export const QueueRule = z.strictObject({
   name: QueueName,
   action: z.enum(['pause', 'deprioritize']),
   /** For `deprioritize`: the priority class the queue's consumers drop to (`low`, `batch`, …). */
   priorityClass: z.string().min(1).max(64).optional(),
 });
+
+export type QueueRule = z.infer<typeof QueueRule>;
 
 /** What a profile asks for; everything optional but the scope. */
 export const ProfileSpec = z.strictObject({
