@@ -202,7 +202,7 @@ How long the status of ${f(COUNT)} SLOs takes when each has ${DAYS} days of push
 - One fresh \`node backend/server/dist/server.js\` (built by \`yarn workspace @ballast/server build\`) and one fresh store per dialect, default configuration (SLO evaluation every minute included), BALLAST_LOG_LEVEL=warn.
 - Through the public API: ${f(COUNT)} SLOs (99.9 %, rolling 30 d, pushed SLI, 50 services) by \`POST /v1/slos\`, then one \`POST /v1/slos/{id}/sli\` per SLO with all its ${f(MINUTES)} minutes (two pushes in flight). Each push also evaluates the SLO for events. Every tenth SLO burns at 2 % in its last hour, so its page tier fires.
 - Checked before timing: one SLO's period window holds exactly the events and bad events pushed, and its page tier fires.
-- Timed from the runner: \`GET /v1/slos/status?at=…\` (every SLO of the tenant, one answer) ${RUNS} times after 2 warm-up calls, and \`GET /v1/slos/{id}/status\` 200 times, one at a time. \`at\` is the end of the pushed data, so every window is full. Windows of up to 6 h read minutes; 1 d, 3 d and the period read hourly sums plus the minutes at their edges.
+- Timed from the runner: \`GET /v1/slos/status?at=…\` (every SLO of the tenant, one answer) ${RUNS} times after 2 warm-up calls, and \`GET /v1/slos/{id}/status\` 200 times, one at a time. \`at\` is the end of the pushed data, so every window is full. Each window reads whole UTC days, then whole hours and minutes at its edges (daily and hourly sums are kept on every push); parts shared by windows are read once.
 
 ### Latest run
 
