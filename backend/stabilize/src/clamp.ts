@@ -23,6 +23,7 @@ export interface ClampStats {
 }
 
 export type Verdict = { allow: true } | { allow: false; retryAfterSeconds: number };
+const ALLOW: Verdict = { allow: true };
 
 interface RouteRule {
   method: string | undefined;
@@ -77,7 +78,7 @@ export function createClamp(client: PolicyClient, options: ClampOptions = {}) {
         if (!built || built.policy !== policy || instancesNow() !== built.instances) build(policy);
         else built.at = now();
       }
-      if (!total) return { allow: true };
+      if (!total) return ALLOW;
       const t = now();
       const m = method.toUpperCase();
       let verdict: Verdict = { allow: true };

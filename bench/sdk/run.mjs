@@ -1,0 +1,188 @@
+// `yarn bench:sdk`: what the stabilize middleware costs a Fastify route, in one run: the bare route,
+// the route with the middleware while the policy is normal, and while a clamp far above the load is
+// enforced. Each app is its own process, against a Ballast server on SQLite. About a minute.
+//   BENCH_SDK_SECONDS (default 10)   BENCH_SDK_CONNECTIONS (default 10)
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { gatherMachine } from '../machine.mjs';
+import { machineTimes } from '../load.mjs';
+import {
+  cleanup,
+  cpuSeconds,
+  freePort,
+  killAllSync,
+  startNode,
+  stopProcess,
+  tempDir,
+  waitReady,
+} from '../processes.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const reportFile = join(root, 'docs/BENCHMARKS.md');
+const SECONDS = Number(process.env.BENCH_SDK_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_SDK_CONNECTIONS ?? 10);
+const WARMUP = 2;
+const log = (line) => process.stderr.write(`[bench:sdk] ${line}\n`);
+const cleanEnv = (extra) => ({
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('BALLAST_') && !k.startsWith('BENCH_')),
+  ),
+  ...extra,
+});
+
+async function measure(url, pid) {
+  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
+  const cpu0 = cpuSeconds(pid);
+  const m0 = machineTimes();
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
+  const m1 = machineTimes();
+  const cpu1 = cpuSeconds(pid);
+  return {
+    reqPerSec: r['2xx'] / r.duration,
+    non2xx: r.non2xx,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    appCpu: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.duration : null,
+    machineBusy: (m1.busy - m0.busy) / (m1.total - m0.total),
+  };
+}
+
+async function runApp(label, env) {
+  const port = await freePort();
+  const proc = startNode(join(here, 'dist/app.js'), { cwd: root, env: cleanEnv({ ...env, PORT: String(port) }) });
+  await waitReady(proc, `http://127.0.0.1:${port}/work`);
+  log(label);
+  const result = await measure(`http://127.0.0.1:${port}/work`, proc.pid);
+  await stopProcess(proc);
+  return result;
+}
+
+const f0 = (n) => Math.round(n).toLocaleString('en-US');
+const pct = (n) => (n === null ? '–' : `${Math.round(n * 100)} %`);
+
+function render(machine, rows) {
+  const overhead = (r) => `${((1 - r.reqPerSec / rows.bare.reqPerSec) * 100).toFixed(1)} %`;
+  const line = (name, r, withOverhead = true) =>
+    `| ${name} | ${f0(r.reqPerSec)} | ${withOverhead ? overhead(r) : '–'} | ${r.p50} / ${r.p99} | ${f0(r.non2xx)} | ${pct(r.appCpu)} | ${pct(r.machineBusy)} |`;
+  const inactive = 1 - rows.inactive.reqPerSec / rows.bare.reqPerSec;
+  return `
+## Stabilize middleware: what it costs a route
+
+A Fastify route (\`GET /work\`, a small JSON body) in its own process, bare and with
+\`@ballast/stabilize\`'s \`onRequest\` hook, the policy client following a Ballast server on SQLite:
+while the scope runs normally, and while a clamp of 1,000,000 req/s (far above the load) is enforced, so
+every request goes through the token bucket. One run, one row after the other. Rerun with
+\`yarn bench:sdk\` (about a minute); \`BENCH_SDK_SECONDS\` (default 10), \`BENCH_SDK_CONNECTIONS\` (default 10).
+
+- command: \`${machine.command}\`
+- commit: \`${machine.commit}\`${machine.dirty ? ` with ${machine.dirty} uncommitted path(s)` : ''}
+- date: ${machine.date}
+- machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB memory, ${machine.os}; Node ${machine.node}; autocannon ${machine.autocannon}
+- load average before the run: ${machine.loadBefore.map((n) => n.toFixed(2)).join(' / ')}, after: ${loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' / ')}
+- load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${SECONDS} s measured per row; client and app share the machine's cores
+
+| app | req/s | overhead vs bare | latency p50 / p99 ms | non-2xx | app CPU (1 core = 100 %) | machine busy |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${line('bare route', rows.bare, false)}
+${line('with the middleware, policy normal', rows.inactive)}
+${line('with the middleware, clamp enforced above the load', rows.active)}
+
+**Overhead while inactive: ${(inactive * 100).toFixed(1)} %** (target ≤ 5 %: ${inactive <= 0.05 ? 'met' : '**missed**'}).
+`;
+}
+
+function writeSection(text) {
+  const begin = '<!-- bench-sdk:begin -->';
+  const end = '<!-- bench-sdk:end -->';
+  const doc = readFileSync(reportFile, 'utf8');
+  const block = `${begin}\n${text}\n${end}`;
+  const a = doc.indexOf(begin);
+  const b = doc.indexOf(end);
+  writeFileSync(
+    reportFile,
+    a >= 0 && b > a ? doc.slice(0, a) + block + doc.slice(b + end.length) : `${doc.trimEnd()}\n\n${block}\n`,
+  );
+}
+
+async function main() {
+  const machine = {
+    ...gatherMachine({ root, connections: CONNECTIONS, warmupSeconds: WARMUP, durationSeconds: SECONDS }),
+    command: 'yarn bench:sdk',
+  };
+  log('building the server and the app');
+  for (const args of [
+    ['yarn', ['workspace', '@ballast/server', 'build']],
+    [process.execPath, ['scripts/bundle.mjs', 'bench/sdk/app.ts', 'bench/sdk/dist/app.js']],
+  ]) {
+    const b = spawnSync(args[0], args[1], { cwd: root, stdio: 'inherit' });
+    if (b.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${b.status ?? b.error?.message})`);
+  }
+  const admin = 'blst_bench_' + randomBytes(24).toString('base64url');
+  const port = await freePort();
+  const ballastUrl = `http://127.0.0.1:${port}`;
+  const server = startNode(join(root, 'backend/server/dist/server.js'), {
+    cwd: root,
+    env: cleanEnv({
+      BALLAST_PORT: String(port),
+      BALLAST_DATA_DIR: await tempDir('sdk'),
+      BALLAST_BOOTSTRAP_ADMIN_KEY: admin,
+      BALLAST_LOG_LEVEL: 'warn',
+    }),
+  });
+  await waitReady(server, `${ballastUrl}/health/ready`);
+  const call = async (path, method, body) => {
+    const res = await fetch(ballastUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const viewer = (await call('/v1/keys', 'POST', { name: 'bench-sdk', role: 'viewer' })).secret;
+  await call('/v1/stabilize/profiles/clamped', 'PUT', {
+    rateClamp: { requestsPerSecond: 1_000_000, split: 'per_instance' },
+  });
+  await call('/v1/stabilize/requests', 'POST', {
+    service: 'clamped',
+    environment: 'staging',
+    reason: 'benchmark',
+    ttlMinutes: 240,
+  });
+  const sdkEnv = (service) => ({ MIDDLEWARE: '1', BALLAST_URL: ballastUrl, BALLAST_API_KEY: viewer, SERVICE: service });
+
+  const rows = {};
+  rows.bare = await runApp('bare route', {});
+  rows.inactive = await runApp('middleware, policy normal', sdkEnv('calm'));
+  rows.active = await runApp('middleware, clamp enforced', sdkEnv('clamped'));
+  await stopProcess(server);
+
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(
+    join(here, 'results', `${machine.date.replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ machine, rows }, null, 2),
+  );
+  writeSection(render(machine, rows));
+  log(
+    `bare ${f0(rows.bare.reqPerSec)}, inactive ${f0(rows.inactive.reqPerSec)}, active ${f0(rows.active.reqPerSec)} req/s`,
+  );
+}
+
+process.on('SIGINT', () => {
+  killAllSync();
+  process.exit(130);
+});
+main()
+  .catch((err) => {
+    log(`failed: ${err.stack ?? err}`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup());
