@@ -30,6 +30,8 @@ import { CatalogService, CatalogServiceDetail, CatalogServiceList, ServiceNamePa
 
 import {
   EffectivePolicy,
+  InstanceCount,
+  InstanceParams,
   PolicyQuery,
   Profile,
   ProfileList,
@@ -556,6 +558,15 @@ export const routes = {
     status: 200,
     response: EffectivePolicy,
     stream: true,
+  }),
+  stabilizeHeartbeat: route({
+    method: 'PUT',
+    path: '/v1/stabilize/:service/:environment/instances/:instance',
+    summary: 'An instance says it follows the policy; answers how many do, for splitting a divide_total clamp',
+    permission: 'gate:read',
+    params: InstanceParams,
+    status: 200,
+    response: InstanceCount,
   }),
   checkDeployGate: route({
     method: 'GET',

@@ -239,3 +239,19 @@ export const StabilizeScopeStatus = z.strictObject({
   policy: EffectivePolicy,
   suggestion: StabilizeSuggestion.nullable(),
 });
+
+/** An instance of a service saying it follows the scope's policy (every 15 s or so). */
+export const InstanceParams = z.strictObject({
+  service: ServiceName,
+  environment: ServiceName,
+  instance: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\s/]+$/, 'no spaces or slashes'),
+});
+export const InstanceCount = z.strictObject({
+  /** Instances heard from within `windowSeconds`, this one included. */
+  instances: z.number().int().min(1),
+  windowSeconds: z.number().int(),
+});

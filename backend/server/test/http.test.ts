@@ -192,6 +192,7 @@ describe('permissions', () => {
     listStabilizes: { path: '/v1/stabilize' },
     stabilizePolicy: { path: '/v1/stabilize/perm-svc/production/policy' },
     stabilizeScope: { path: '/v1/stabilize/perm-svc/production' },
+    stabilizeHeartbeat: { path: '/v1/stabilize/perm-svc/production/instances/has space', init: { method: 'PUT' } },
     stabilizePolicyStream: { path: '/v1/stabilize/-bad/production/policy/stream' },
     checkDeployGate: { path: '/v1/gates/deploy?service=perm-svc&environment=production' },
     overrideDeployGate: {

@@ -369,6 +369,18 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
     expect(active.json.suggestion).toMatchObject({ action: 'exit', sloIds: [calm] });
   });
 
+  it('counts the instances following a scope from their heartbeats', async () => {
+    const beat = (id: string) =>
+      call(`/v1/stabilize/beats/staging/instances/${id}`, { method: 'PUT', key: keys.viewer });
+    expect((await beat('pod-a')).json).toEqual({ instances: 1, windowSeconds: 60 });
+    await beat('pod-a');
+    expect((await beat('pod-b')).json.instances).toBe(2);
+    expect((await call('/v1/stabilize/beats/production/instances/pod-c', { method: 'PUT' })).json.instances).toBe(1);
+    const bad = await call('/v1/stabilize/beats/staging/instances/a%20b', { method: 'PUT' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details[0].path).toBe('params.instance');
+  });
+
   it('streams the policy: the current one at once, then each change', async () => {
     const res = await fetch(`${server.url}/v1/stabilize/stream-svc/staging/policy/stream`, {
       headers: { authorization: `Bearer ${keys.viewer}`, accept: 'text/event-stream' },

@@ -8,7 +8,10 @@ import type { PolicyClient } from './policyClient.js';
 import { TokenBucket } from './tokenBucket.js';
 
 export interface ClampOptions {
-  /** How many instances share a `divide_total` limit (a number, or asked again every few seconds). Default 1. */
+  /**
+   * How many instances share a `divide_total` limit (a number, or a function asked again every few
+   * seconds). Default: the count Ballast gives the client from every instance's heartbeat.
+   */
   instances?: number | (() => number);
   now?: () => number;
 }
@@ -44,7 +47,7 @@ function parseRoute(route: string): Omit<RouteRule, 'bucket'> {
 export function createClamp(client: PolicyClient, options: ClampOptions = {}) {
   const now = options.now ?? Date.now;
   const instancesNow = () => {
-    const n = typeof options.instances === 'function' ? options.instances() : (options.instances ?? 1);
+    const n = typeof options.instances === 'function' ? options.instances() : (options.instances ?? client.instances());
     return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 1;
   };
   const stats: ClampStats = { allowed: 0, shed: 0, wouldShed: 0 };

@@ -23,6 +23,8 @@ export interface PolicyClientOptions {
   maxRetryMs?: number;
   /** Long-poll wait when streaming is not possible (seconds, at most 25). */
   pollWaitSeconds?: number;
+  /** How often this instance tells Ballast it follows the scope (default 15 s; 0 never). */
+  heartbeatMs?: number;
   fetch?: typeof fetch;
   now?: () => number;
 }
@@ -62,6 +64,8 @@ export class PolicyClient extends EventEmitter<PolicyClientEvents> {
   private abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
+  private beat: NodeJS.Timeout | undefined;
+  private instanceCount = 1;
   private firstAnswer!: () => void;
   private readonly answered = new Promise<void>((r) => (this.firstAnswer = r));
   private readonly opts: Required<Omit<PolicyClientOptions, 'fetch' | 'now'>> & {
@@ -76,6 +80,7 @@ export class PolicyClient extends EventEmitter<PolicyClientEvents> {
       retryMs: 1000,
       maxRetryMs: 30_000,
       pollWaitSeconds: 25,
+      heartbeatMs: 15_000,
       fetch: globalThis.fetch.bind(globalThis),
       now: Date.now,
       ...options,
@@ -87,7 +92,14 @@ export class PolicyClient extends EventEmitter<PolicyClientEvents> {
 
   /** Starts following; resolves once Ballast answered or could not be reached (it never throws). */
   start(): Promise<void> {
-    this.loop ??= this.run();
+    if (!this.loop) {
+      this.loop = this.run();
+      if (this.opts.heartbeatMs > 0) {
+        void this.heartbeat();
+        this.beat = setInterval(() => void this.heartbeat(), this.opts.heartbeatMs);
+        this.beat.unref?.();
+      }
+    }
     return this.answered;
   }
 
@@ -95,7 +107,32 @@ export class PolicyClient extends EventEmitter<PolicyClientEvents> {
     this.stopped = true;
     this.abort.abort();
     clearTimeout(this.timer);
+    clearInterval(this.beat);
     await this.loop;
+  }
+
+  /** How many instances follow this scope, as Ballast last said (1 until it has). */
+  instances(): number {
+    return this.instanceCount;
+  }
+
+  /** Tells Ballast this instance follows the scope; learns how many do. Failures keep the last count. */
+  private async heartbeat(): Promise<void> {
+    try {
+      const res = await this.opts.fetch(this.scopePath(`/instances/${encodeURIComponent(this.opts.instanceId)}`), {
+        method: 'PUT',
+        headers: this.headers(),
+        signal: this.abort.signal,
+      });
+      if (res.status !== 200) {
+        await res.body?.cancel();
+        return;
+      }
+      const { instances } = (await res.json()) as { instances: number };
+      if (Number.isInteger(instances) && instances >= 1) this.instanceCount = instances;
+    } catch {
+      /* Ballast unreachable: keep the last count */
+    }
   }
 
   /** The policy to obey now. */
@@ -118,9 +155,12 @@ export class PolicyClient extends EventEmitter<PolicyClientEvents> {
     return this.current.mode === 'enforce' && this.current.flags.includes(key);
   }
 
-  private path(suffix = '') {
+  private scopePath(suffix: string) {
     const { baseUrl, service, environment } = this.opts;
-    return `${baseUrl}/v1/stabilize/${encodeURIComponent(service)}/${encodeURIComponent(environment)}/policy${suffix}`;
+    return `${baseUrl}/v1/stabilize/${encodeURIComponent(service)}/${encodeURIComponent(environment)}${suffix}`;
+  }
+  private path(suffix = '') {
+    return this.scopePath(`/policy${suffix}`);
   }
   private headers(extra: Record<string, string> = {}) {
     return { authorization: `Bearer ${this.opts.apiKey}`, 'x-ballast-instance': this.opts.instanceId, ...extra };

@@ -187,6 +187,33 @@ describe('@ballast/stabilize against a real Ballast', () => {
     expect(exports.ok).toBeLessThanOrEqual(1 + Math.ceil(1 * exports.seconds) + 1);
   });
 
+  it('splits a divide_total clamp by the instances Ballast has heard from', async () => {
+    await stabilize('fleet', { rateClamp: { requestsPerSecond: 30, split: 'divide_total' } });
+    const beat = { retryMs: 100, heartbeatMs: 100 };
+    const make = (instanceId: string) =>
+      new PolicyClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        apiKey: viewerKey,
+        service: 'fleet',
+        environment: 'staging',
+        instanceId,
+        ...beat,
+      });
+    const fleet = [make('fleet-a'), make('fleet-b'), make('fleet-c')];
+    clients.push(...fleet);
+    await Promise.all(fleet.map((c) => c.start()));
+    await until(() => fleet.every((c) => c.instances() === 3 && c.mode() === 'enforce'), 'three instances');
+    const clamp = createClamp(fleet[0]!); // 30 / 3 = 10 req/s for this one
+    const app = Fastify();
+    app.addHook('onRequest', stabilizeOnRequest(clamp));
+    app.get('/work', async () => ({ ok: true }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const r = await hammer(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/work`, 80);
+    await app.close();
+    expect(r.ok).toBeGreaterThanOrEqual(10);
+    expect(r.ok).toBeLessThanOrEqual(10 + Math.ceil(10 * r.seconds) + 1);
+  });
+
   it('counts what it would shed in a shadow period without shedding', async () => {
     await stabilize('shadowed', { rateClamp: { requestsPerSecond: 5, split: 'per_instance' }, shadowMinutes: 10 });
     const client = await follow('shadowed');

@@ -301,6 +301,24 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('gate_overrides');
     },
   },
+  {
+    name: '010_policy_instances',
+    async up(knex) {
+      // Service instances following a scope's policy, so a divide_total clamp splits by how many there are.
+      await knex.schema.createTable('policy_instances', (t) => {
+        t.string('tenant', 64).notNullable();
+        t.string('service', 128).notNullable();
+        t.string('environment', 128).notNullable();
+        t.string('instance', 256).notNullable();
+        t.bigInteger('seen_at').notNullable();
+        t.primary(['tenant', 'service', 'environment', 'instance']);
+        t.index(['tenant', 'service', 'environment', 'seen_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('policy_instances');
+    },
+  },
 ];
 
 /**

@@ -20,7 +20,8 @@ type StabilizeRouteIds =
   | 'listStabilizes'
   | 'stabilizePolicy'
   | 'stabilizePolicyStream'
-  | 'stabilizeScope';
+  | 'stabilizeScope'
+  | 'stabilizeHeartbeat';
 
 const list = <T>(v: T | T[] | undefined): T[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
@@ -152,6 +153,9 @@ export function stabilizeRoutes(
         checkScope(auth.inScope, body.service, 'body.service');
         return svc.request(auth.tenant, body, auth.actor, auth.permissions.has('stabilize:breakglass'));
       },
+    },
+    stabilizeHeartbeat: {
+      handle: ({ auth, params }) => svc.heartbeat(auth.tenant, params.service, params.environment, params.instance),
     },
     stabilizeScope: {
       handle: ({ auth, params }) => svc.scope(auth.tenant, params.service, params.environment),

@@ -27,6 +27,11 @@ type Appender = {
 /** Who ends stabilizes whose time is up. */
 export const EXPIRY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize expiry', verified: true };
 
+/** An instance not heard from for this long no longer counts. */
+const INSTANCE_WINDOW_MS = 60_000;
+/** At most one store write per instance this often (the SDK beats every 15 s). */
+const HEARTBEAT_WRITE_MS = 10_000;
+
 /** How long before its end an active stabilize is announced as ending. */
 const EXPIRY_WARNING_MS = 10 * 60_000;
 
@@ -80,6 +85,7 @@ export function stabilizeService(
    * 1 s). A change here forgets the scope at once; long-polls and streams read fresh when woken.
    */
   const HOLDER_CACHE_MS = 1000;
+  const lastBeat = new Map<string, number>();
   const holders = new Map<
     string,
     {
@@ -238,6 +244,29 @@ export function stabilizeService(
         policy: effectivePolicy(service, environment, open, now()),
         suggestion: suggest(open, statuses),
       };
+    },
+
+    /**
+     * An instance following the scope: remembered in the store (at most one write per instance every
+     * 10 s), answered with how many were heard from in the last minute, on any replica.
+     */
+    async heartbeat(tenant: string, service: string, environment: string, instance: string) {
+      const at = now();
+      const key = `${scopeKey(tenant, service, environment)}\n${instance}`;
+      if ((lastBeat.get(key) ?? 0) < at - HEARTBEAT_WRITE_MS) {
+        await knex('policy_instances')
+          .insert({ tenant, service, environment, instance, seen_at: at })
+          .onConflict(['tenant', 'service', 'environment', 'instance'])
+          .merge({ seen_at: at });
+        if (lastBeat.size > 100_000) lastBeat.clear();
+        lastBeat.set(key, at);
+      }
+      const row = await knex('policy_instances')
+        .where({ tenant, service, environment })
+        .where('seen_at', '>', at - INSTANCE_WINDOW_MS)
+        .count<{ n: number | string }[]>({ n: '*' })
+        .first();
+      return { instances: Math.max(1, Number(row?.n ?? 1)), windowSeconds: INSTANCE_WINDOW_MS / 1000 };
     },
 
     /**
