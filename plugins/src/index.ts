@@ -12,6 +12,7 @@ import { unleash } from './sources/unleash/index.js';
 export * from './source.js';
 export * from './oncall/index.js';
 export * from './notify/index.js';
+export * from './actuators/index.js';
 
 /** Every webhook source the server serves at `/v1/hooks/{source}/{hookId}`. */
 export const sourcePlugins: Partial<Record<HookSource, SourcePlugin>> = {

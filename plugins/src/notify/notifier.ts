@@ -45,13 +45,14 @@ export class NotifyFailed extends Error {
   override name = 'NotifyFailed';
 }
 
-/** POSTs JSON and fails unless the receiver answers 2xx. */
+/** POSTs JSON and fails unless the receiver answers 2xx; with `parse`, answers the JSON body (or null). */
 export async function postJson(
   url: string,
   body: string,
   headers: Record<string, string>,
   signal?: AbortSignal,
-): Promise<void> {
+  parse = false,
+): Promise<unknown> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -62,5 +63,11 @@ export async function postJson(
     const text = (await res.text().catch(() => '')).slice(0, 200);
     throw new NotifyFailed(`${url} answered ${res.status}${text ? `: ${text}` : ''}`);
   }
-  await res.arrayBuffer().catch(() => undefined);
+  const text = await res.text().catch(() => '');
+  if (!parse || !text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
