@@ -202,7 +202,7 @@ describe('@ballast/stabilize against a real Ballast', () => {
     const fleet = [make('fleet-a'), make('fleet-b'), make('fleet-c')];
     clients.push(...fleet);
     await Promise.all(fleet.map((c) => c.start()));
-    await until(() => fleet.every((c) => c.instances() === 3 && c.mode() === 'enforce'), 'three instances');
+    await until(() => fleet.every((c) => c.instances() === 3 && c.mode() === 'enforce'), 'three instances', 30_000);
     const clamp = createClamp(fleet[0]!); // 30 / 3 = 10 req/s for this one
     const app = Fastify();
     app.addHook('onRequest', stabilizeOnRequest(clamp));
