@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './permissions.js';
 export * from './event.js';
+export * from './timeZone.js';
 export * from './ingest.js';
 export * from './search.js';
 export * from './keys.js';

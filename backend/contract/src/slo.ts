@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Severity } from './event.js';
+import { TimeZone } from './timeZone.js';
 
 /**
  * Service level objectives: the native spec, the pushed SLI data, and what the engine answers (status
@@ -29,18 +30,7 @@ export const SloPeriod = z.discriminatedUnion('kind', [
     kind: z.literal('calendar'),
     unit: z.literal('month'),
     /** IANA zone where the month starts, e.g. `Europe/Berlin`. */
-    timeZone: z
-      .string()
-      .min(1)
-      .max(64)
-      .refine((tz) => {
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: tz });
-          return true;
-        } catch {
-          return false;
-        }
-      }, 'not an IANA time zone (e.g. Europe/Berlin, UTC)'),
+    timeZone: TimeZone,
   }),
 ]);
 export type SloPeriod = z.infer<typeof SloPeriod>;

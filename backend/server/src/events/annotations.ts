@@ -112,13 +112,20 @@ export async function annotationsFor(db: Database, tenant: string, w: Annotation
   );
   // Ranges and spans that reach into the window from before it, or out of it past its end: the start
   // event (where the filters apply) and the end event, wherever that lies.
+  const byService = Boolean(w.service?.length && !mapped);
+  // SQLite's planner, with its statistics, preferred the (tenant, reach) index and read every service's
+  // open ranges; for one service its own index reads a fifth of them or less.
+  const rangeTable =
+    byService && dialect === 'sqlite'
+      ? 'event_ranges AS r INDEXED BY event_ranges_tenant_service_reach_started_at_index'
+      : 'event_ranges AS r';
   const reaching = (await base()
-    .join('event_ranges as r', (j) => j.on('r.tenant', '=', 'e.tenant').andOn('r.start_seq', '=', 'e.seq'))
+    .joinRaw(`INNER JOIN ${rangeTable} ON r.tenant = e.tenant AND r.start_seq = e.seq`)
     .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq'))
     .where('r.tenant', tenant)
     .modify((q) => {
       // The row's service is the start event's as recorded; a mapping may place it elsewhere.
-      if (w.service?.length && !mapped) q.whereIn('r.service', w.service);
+      if (byService) q.whereIn('r.service', w.service!);
     })
     .where('r.reach', '>=', w.from)
     .where('r.started_at', '<=', w.to)

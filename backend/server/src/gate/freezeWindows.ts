@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeZone } from '@ballast/contract';
 
 /**
  * Freeze windows (`gate.freezeWindows` in ballast.config.yaml): times when deploys are refused, in a
@@ -6,18 +7,6 @@ import { z } from 'zod';
  * 08:00). Times are compared as local wall-clock values in the window's zone, so daylight saving
  * never shifts a window.
  */
-
-const zone = z
-  .string()
-  .min(1)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'must be an IANA time zone such as Europe/Berlin');
 
 const LocalDateTime = z
   .string()
@@ -35,7 +24,7 @@ export const FreezeWindow = z
     environments: z.array(z.string().min(1)).optional(),
     /** Services it applies to; absent: all. */
     services: z.array(z.string().min(1)).optional(),
-    timeZone: zone.default('UTC'),
+    timeZone: TimeZone.default('UTC'),
     start: LocalDateTime.optional(),
     end: LocalDateTime.optional(),
     weekly: z.strictObject({ from: WeekTime, to: WeekTime }).optional(),
