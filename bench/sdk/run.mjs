@@ -1,6 +1,6 @@
 // `yarn bench:sdk`: what the stabilize middleware costs a Fastify route, in one run: the bare route,
 // the route with the middleware while the policy is normal, and while a clamp far above the load is
-// enforced. Each app is its own process, against a Ballast server on SQLite. About a minute.
+// enforced. Each app is its own process, against a Ballast server on SQLite. About two minutes.
 //   BENCH_SDK_SECONDS (default 10)   BENCH_SDK_CONNECTIONS (default 10)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,9 @@ const reportFile = join(root, 'docs/BENCHMARKS.md');
 const SECONDS = Number(process.env.BENCH_SDK_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_SDK_CONNECTIONS ?? 10);
 const WARMUP = 2;
+/** Rows are measured in turns, this many rounds, and the median round reported: runs on a shared machine vary by a fifth. */
+const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS ?? 3);
+const median = (runs) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)];
 const log = (line) => process.stderr.write(`[bench:sdk] ${line}\n`);
 const cleanEnv = (extra) => ({
   ...Object.fromEntries(
@@ -53,14 +56,11 @@ async function measure(url, pid) {
   };
 }
 
-async function runApp(label, env) {
+async function startApp(env) {
   const port = await freePort();
   const proc = startNode(join(here, 'dist/app.js'), { cwd: root, env: cleanEnv({ ...env, PORT: String(port) }) });
   await waitReady(proc, `http://127.0.0.1:${port}/work`);
-  log(label);
-  const result = await measure(`http://127.0.0.1:${port}/work`, proc.pid);
-  await stopProcess(proc);
-  return result;
+  return { proc, url: `http://127.0.0.1:${port}/work` };
 }
 
 const f0 = (n) => Math.round(n).toLocaleString('en-US');
@@ -69,7 +69,7 @@ const pct = (n) => (n === null ? '–' : `${Math.round(n * 100)} %`);
 function render(machine, rows) {
   const overhead = (r) => `${((1 - r.reqPerSec / rows.bare.reqPerSec) * 100).toFixed(1)} %`;
   const line = (name, r, withOverhead = true) =>
-    `| ${name} | ${f0(r.reqPerSec)} | ${withOverhead ? overhead(r) : '–'} | ${r.p50} / ${r.p99} | ${f0(r.non2xx)} | ${pct(r.appCpu)} | ${pct(r.machineBusy)} |`;
+    `| ${name} | ${f0(r.reqPerSec)} | ${r.rounds.map(f0).join(' / ')} | ${withOverhead ? overhead(r) : '–'} | ${r.p50} / ${r.p99} | ${f0(r.non2xx)} | ${pct(r.appCpu)} | ${pct(r.machineBusy)} |`;
   const inactive = 1 - rows.inactive.reqPerSec / rows.bare.reqPerSec;
   return `
 ## Stabilize middleware: what it costs a route
@@ -78,7 +78,7 @@ A Fastify route (\`GET /work\`, a small JSON body) in its own process, bare and 
 \`@ballast/stabilize\`'s \`onRequest\` hook, the policy client following a Ballast server on SQLite:
 while the scope runs normally, and while a clamp of 1,000,000 req/s (far above the load) is enforced, so
 every request goes through the token bucket. One run, one row after the other. Rerun with
-\`yarn bench:sdk\` (about a minute); \`BENCH_SDK_SECONDS\` (default 10), \`BENCH_SDK_CONNECTIONS\` (default 10).
+\`yarn bench:sdk\` (about two minutes); \`BENCH_SDK_SECONDS\` (default 10), \`BENCH_SDK_CONNECTIONS\` (default 10).
 
 - command: \`${machine.command}\`
 - commit: \`${machine.commit}\`${machine.dirty ? ` with ${machine.dirty} uncommitted path(s)` : ''}
@@ -87,10 +87,10 @@ every request goes through the token bucket. One run, one row after the other. R
 - load average before the run: ${machine.loadBefore.map((n) => n.toFixed(2)).join(' / ')}, after: ${loadavg()
     .map((n) => n.toFixed(2))
     .join(' / ')}
-- load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${SECONDS} s measured per row; client and app share the machine's cores
+- load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${SECONDS} s measured per row, the three rows in turns for ${ROUNDS} rounds (\`BENCH_SDK_ROUNDS\`), the median round reported; client and app share the machine's cores
 
-| app | req/s | overhead vs bare | latency p50 / p99 ms | non-2xx | app CPU (1 core = 100 %) | machine busy |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| app | req/s (median round) | each round | overhead vs bare | latency p50 / p99 ms | non-2xx | app CPU (1 core = 100 %) | machine busy |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${line('bare route', rows.bare, false)}
 ${line('with the middleware, policy normal', rows.inactive)}
 ${line('with the middleware, clamp enforced above the load', rows.active)}
@@ -159,16 +159,29 @@ async function main() {
   });
   const sdkEnv = (service) => ({ MIDDLEWARE: '1', BALLAST_URL: ballastUrl, BALLAST_API_KEY: viewer, SERVICE: service });
 
-  const rows = {};
-  rows.bare = await runApp('bare route', {});
-  rows.inactive = await runApp('middleware, policy normal', sdkEnv('calm'));
-  rows.active = await runApp('middleware, clamp enforced', sdkEnv('clamped'));
+  // All three apps run side by side (an idle one costs nothing) and are measured in turns.
+  const apps = {
+    bare: await startApp({}),
+    inactive: await startApp(sdkEnv('calm')),
+    active: await startApp(sdkEnv('clamped')),
+  };
+  const runs = { bare: [], inactive: [], active: [] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, app] of Object.entries(apps)) {
+      log(`round ${round}: ${name}`);
+      runs[name].push(await measure(app.url, app.proc.pid));
+    }
+  }
+  for (const app of Object.values(apps)) await stopProcess(app.proc);
+  const rows = Object.fromEntries(
+    Object.entries(runs).map(([k, v]) => [k, { ...median(v), rounds: v.map((r) => Math.round(r.reqPerSec)) }]),
+  );
   await stopProcess(server);
 
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(
     join(here, 'results', `${machine.date.replace(/[:.]/g, '-')}.json`),
-    JSON.stringify({ machine, rows }, null, 2),
+    JSON.stringify({ machine, runs, rows }, null, 2),
   );
   writeSection(render(machine, rows));
   log(
