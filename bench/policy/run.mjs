@@ -4,23 +4,13 @@
 //   BENCH_POLICY_SECONDS (default 10)   BENCH_POLICY_CONNECTIONS (default 10)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { gatherMachine } from '../machine.mjs';
-import { machineTimes } from '../load.mjs';
-import {
-  cleanup,
-  cpuSeconds,
-  freePort,
-  startNode,
-  stopProcess,
-  tempDir,
-  waitReady,
-  killAllSync,
-} from '../processes.mjs';
+import { cleanEnv, f0, measureGet, medianRun, pct, writeMarkedSection } from '../getLoad.mjs';
+import { cleanup, freePort, startNode, stopProcess, tempDir, waitReady, killAllSync } from '../processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -30,45 +20,14 @@ const CONNECTIONS = Number(process.env.BENCH_POLICY_CONNECTIONS ?? 10);
 const WARMUP = 2;
 /** Rows are measured in turns, this many rounds, and the median round reported: runs on a shared machine vary by a fifth. */
 const ROUNDS = Number(process.env.BENCH_POLICY_ROUNDS ?? 3);
-const median = (runs) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)];
+const LOAD = { connections: CONNECTIONS, warmupSeconds: WARMUP, seconds: SECONDS };
 const log = (line) => process.stderr.write(`[bench:policy] ${line}\n`);
-
-function cleanEnv(extra) {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('BALLAST_') && !k.startsWith('BENCH_')),
-  );
-  return { ...env, ...extra };
-}
-
-/** autocannon against one URL; 2xx and 304 both count as answered. */
-async function measure(url, headers, pid) {
-  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
-  const cpu0 = cpuSeconds(pid);
-  const m0 = machineTimes();
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
-  const m1 = machineTimes();
-  const cpu1 = cpuSeconds(pid);
-  const codes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([c, s]) => [c, s.count]));
-  const answered = (codes['200'] ?? 0) + (codes['304'] ?? 0);
-  return {
-    reqPerSec: answered / r.duration,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    codes,
-    errors: r.errors + r.timeouts,
-    serverCpu: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.duration : null,
-    machineBusy: (m1.busy - m0.busy) / (m1.total - m0.total),
-  };
-}
-
-const f0 = (n) => Math.round(n).toLocaleString('en-US');
-const pct = (n) => (n === null ? '–' : `${Math.round(n * 100)} %`);
 
 function render(machine, rows, ratio, ratios) {
   const line = (name, r) =>
     `| ${name} | ${f0(r.reqPerSec)} | ${r.rounds.map(f0).join(' / ')} | ${r.p50} / ${r.p99} | ${Object.entries(r.codes)
       .map(([c, n]) => `${c}: ${f0(n)}`)
-      .join(', ')} | ${pct(r.serverCpu)} | ${pct(r.machineBusy)} |`;
+      .join(', ')} | ${pct(r.cpu)} | ${pct(r.machineBusy)} |`;
   return `
 ## Stabilize: the effective-policy read services poll
 
@@ -96,19 +55,6 @@ ${line('policy without it (200, full body)', rows.full)}
 
 **Policy 304 path / bare Fastify: ${ratio.toFixed(2)}×** (median of the rounds' ratios: ${ratios.map((r) => r.toFixed(2)).join(', ')}) (target ≥ 0.5×: ${ratio >= 0.5 ? 'met' : '**missed**'}).
 `;
-}
-
-function writeSection(text) {
-  const begin = '<!-- bench-policy:begin -->';
-  const end = '<!-- bench-policy:end -->';
-  const doc = readFileSync(reportFile, 'utf8');
-  const block = `${begin}\n${text}\n${end}`;
-  const a = doc.indexOf(begin);
-  const b = doc.indexOf(end);
-  writeFileSync(
-    reportFile,
-    a >= 0 && b > a ? doc.slice(0, a) + block + doc.slice(b + end.length) : `${doc.trimEnd()}\n\n${block}\n`,
-  );
 }
 
 async function main() {
@@ -165,9 +111,16 @@ async function main() {
   await waitReady(bare, `http://127.0.0.1:${barePort}/ping`);
   // Both servers run side by side (an idle one costs nothing) and the rows are measured in turns.
   const cases = {
-    bare: () => measure(`http://127.0.0.1:${barePort}/ping`, {}, bare.pid),
-    notModified: () => measure(policyUrl, { authorization: `Bearer ${viewer}`, 'if-none-match': etag }, server.pid),
-    full: () => measure(policyUrl, { authorization: `Bearer ${viewer}` }, server.pid),
+    bare: () => measureGet({ url: `http://127.0.0.1:${barePort}/ping`, pid: bare.pid, ...LOAD }),
+    notModified: () =>
+      measureGet({
+        url: policyUrl,
+        headers: { authorization: `Bearer ${viewer}`, 'if-none-match': etag },
+        pid: server.pid,
+        ...LOAD,
+      }),
+    full: () =>
+      measureGet({ url: policyUrl, headers: { authorization: `Bearer ${viewer}` }, pid: server.pid, ...LOAD }),
   };
   const runs = { bare: [], notModified: [], full: [] };
   for (let round = 1; round <= ROUNDS; round++) {
@@ -179,7 +132,7 @@ async function main() {
   await stopProcess(server);
   await stopProcess(bare);
   const rows = Object.fromEntries(
-    Object.entries(runs).map(([k, v]) => [k, { ...median(v), rounds: v.map((r) => Math.round(r.reqPerSec)) }]),
+    Object.entries(runs).map(([k, v]) => [k, { ...medianRun(v), rounds: v.map((r) => Math.round(r.reqPerSec)) }]),
   );
   const ratios = runs.notModified.map((r, i) => r.reqPerSec / runs.bare[i].reqPerSec);
   const ratio = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
@@ -188,7 +141,7 @@ async function main() {
     join(here, 'results', `${machine.date.replace(/[:.]/g, '-')}.json`),
     JSON.stringify({ machine, runs, rows, ratios, ratio }, null, 2),
   );
-  writeSection(render(machine, rows, ratio, ratios));
+  writeMarkedSection(reportFile, 'policy', render(machine, rows, ratio, ratios));
   log(`304 path ${f0(rows.notModified.reqPerSec)} req/s, bare ${f0(rows.bare.reqPerSec)} req/s: ${ratio.toFixed(2)}×`);
 }
 

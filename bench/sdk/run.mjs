@@ -4,23 +4,13 @@
 //   BENCH_SDK_SECONDS (default 10)   BENCH_SDK_CONNECTIONS (default 10)
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 import { gatherMachine } from '../machine.mjs';
-import { machineTimes } from '../load.mjs';
-import {
-  cleanup,
-  cpuSeconds,
-  freePort,
-  killAllSync,
-  startNode,
-  stopProcess,
-  tempDir,
-  waitReady,
-} from '../processes.mjs';
+import { cleanEnv, f0, measureGet, medianRun, pct, writeMarkedSection } from '../getLoad.mjs';
+import { cleanup, freePort, killAllSync, startNode, stopProcess, tempDir, waitReady } from '../processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -30,31 +20,8 @@ const CONNECTIONS = Number(process.env.BENCH_SDK_CONNECTIONS ?? 10);
 const WARMUP = 2;
 /** Rows are measured in turns, this many rounds, and the median round reported: runs on a shared machine vary by a fifth. */
 const ROUNDS = Number(process.env.BENCH_SDK_ROUNDS ?? 3);
-const median = (runs) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)];
+const LOAD = { connections: CONNECTIONS, warmupSeconds: WARMUP, seconds: SECONDS };
 const log = (line) => process.stderr.write(`[bench:sdk] ${line}\n`);
-const cleanEnv = (extra) => ({
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('BALLAST_') && !k.startsWith('BENCH_')),
-  ),
-  ...extra,
-});
-
-async function measure(url, pid) {
-  await autocannon({ url, connections: CONNECTIONS, duration: WARMUP });
-  const cpu0 = cpuSeconds(pid);
-  const m0 = machineTimes();
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
-  const m1 = machineTimes();
-  const cpu1 = cpuSeconds(pid);
-  return {
-    reqPerSec: r['2xx'] / r.duration,
-    non2xx: r.non2xx,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    appCpu: cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / r.duration : null,
-    machineBusy: (m1.busy - m0.busy) / (m1.total - m0.total),
-  };
-}
 
 async function startApp(env) {
   const port = await freePort();
@@ -63,13 +30,10 @@ async function startApp(env) {
   return { proc, url: `http://127.0.0.1:${port}/work` };
 }
 
-const f0 = (n) => Math.round(n).toLocaleString('en-US');
-const pct = (n) => (n === null ? '–' : `${Math.round(n * 100)} %`);
-
 function render(machine, rows) {
   const overhead = (r) => `${((1 - r.reqPerSec / rows.bare.reqPerSec) * 100).toFixed(1)} %`;
   const line = (name, r, withOverhead = true) =>
-    `| ${name} | ${f0(r.reqPerSec)} | ${r.rounds.map(f0).join(' / ')} | ${withOverhead ? overhead(r) : '–'} | ${r.p50} / ${r.p99} | ${f0(r.non2xx)} | ${pct(r.appCpu)} | ${pct(r.machineBusy)} |`;
+    `| ${name} | ${f0(r.reqPerSec)} | ${r.rounds.map(f0).join(' / ')} | ${withOverhead ? overhead(r) : '–'} | ${r.p50} / ${r.p99} | ${f0(r.unanswered)} | ${pct(r.cpu)} | ${pct(r.machineBusy)} |`;
   const inactive = 1 - rows.inactive.reqPerSec / rows.bare.reqPerSec;
   return `
 ## Stabilize middleware: what it costs a route
@@ -97,19 +61,6 @@ ${line('with the middleware, clamp enforced above the load', rows.active)}
 
 **Overhead while inactive: ${(inactive * 100).toFixed(1)} %** (target ≤ 5 %: ${inactive <= 0.05 ? 'met' : '**missed**'}).
 `;
-}
-
-function writeSection(text) {
-  const begin = '<!-- bench-sdk:begin -->';
-  const end = '<!-- bench-sdk:end -->';
-  const doc = readFileSync(reportFile, 'utf8');
-  const block = `${begin}\n${text}\n${end}`;
-  const a = doc.indexOf(begin);
-  const b = doc.indexOf(end);
-  writeFileSync(
-    reportFile,
-    a >= 0 && b > a ? doc.slice(0, a) + block + doc.slice(b + end.length) : `${doc.trimEnd()}\n\n${block}\n`,
-  );
 }
 
 async function main() {
@@ -169,12 +120,12 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, app] of Object.entries(apps)) {
       log(`round ${round}: ${name}`);
-      runs[name].push(await measure(app.url, app.proc.pid));
+      runs[name].push(await measureGet({ url: app.url, pid: app.proc.pid, ...LOAD }));
     }
   }
   for (const app of Object.values(apps)) await stopProcess(app.proc);
   const rows = Object.fromEntries(
-    Object.entries(runs).map(([k, v]) => [k, { ...median(v), rounds: v.map((r) => Math.round(r.reqPerSec)) }]),
+    Object.entries(runs).map(([k, v]) => [k, { ...medianRun(v), rounds: v.map((r) => Math.round(r.reqPerSec)) }]),
   );
   await stopProcess(server);
 
@@ -183,7 +134,7 @@ async function main() {
     join(here, 'results', `${machine.date.replace(/[:.]/g, '-')}.json`),
     JSON.stringify({ machine, runs, rows }, null, 2),
   );
-  writeSection(render(machine, rows));
+  writeMarkedSection(reportFile, 'sdk', render(machine, rows));
   log(
     `bare ${f0(rows.bare.reqPerSec)}, inactive ${f0(rows.inactive.reqPerSec)}, active ${f0(rows.active.reqPerSec)} req/s`,
   );
