@@ -5,6 +5,7 @@ export * from './timeZone.js';
 export * from './ingest.js';
 export * from './search.js';
 export * from './keys.js';
+export * from './actorAssertion.js';
 export * from './timeline.js';
 export * from './hooks.js';
 export * from './mappings.js';

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { Permission, Role } from './permissions.js';
 
-export const KeyKind = z.enum(['standard', 'grafana-proxy']);
+/**
+ * `grafana-proxy` may name its user in `X-Ballast-User` (recorded unverified); `backstage` may send a
+ * signed assertion of its user in `X-Ballast-Actor` (recorded verified, docs/backstage.md).
+ */
+export const KeyKind = z.enum(['standard', 'grafana-proxy', 'backstage']);
 
 /** Service scope globs: `*`, `checkout`, `payments-*`. */
 const ServiceGlob = z

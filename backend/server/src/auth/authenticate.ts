@@ -1,5 +1,6 @@
 import type { Actor, ApiKey, Permission } from '@ballast/contract';
 import { ApiError } from '../http/errors.js';
+import { verifyActorAssertion } from './actorAssertion.js';
 import { keyStore, rowToKey, type KeyRow } from './keyStore.js';
 import { serviceScope } from './serviceScope.js';
 import { tokenHash } from './tokens.js';
@@ -47,8 +48,14 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
      * `userHeader` is `X-Ballast-User`: the person a `grafana-proxy` key acts for (Grafana's proxy sets
      * it from the signed-in user). Only that kind of key may name a person, and the actor is then
      * recorded with `verified: false`: the server has the proxy's word for it, not a proof.
+     * `actorHeader` is `X-Ballast-Actor`: a `backstage` key's signed assertion of its user, recorded
+     * with `verified: true` once its signature, audience and lifetime check out.
      */
-    async authenticate(header: string | undefined, userHeader?: string | string[]): Promise<AuthContext> {
+    async authenticate(
+      header: string | undefined,
+      userHeader?: string | string[],
+      actorHeader?: string | string[],
+    ): Promise<AuthContext> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       if (!match) throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
       const known = await lookup(tokenHash(match[1]!));
@@ -63,7 +70,10 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
         key,
         permissions: known.permissions,
         inScope: known.inScope,
-        actor: actorOf(key, userHeader),
+        actor:
+          actorHeader === undefined
+            ? actorOf(key, userHeader)
+            : await assertedActor(key, match[1]!, actorHeader, userHeader, now),
       };
     },
     /** Forget cached lookups of a key in this process (revocation here takes effect at once). */
@@ -96,6 +106,24 @@ function actorOf(key: ApiKey, userHeader: string | string[] | undefined): Actor 
     ...(/^[^@\s]+@[^@\s]+$/.test(user) && { email: user.toLowerCase() }),
     verified: false,
   };
+}
+
+async function assertedActor(
+  key: ApiKey,
+  secret: string,
+  actorHeader: string | string[],
+  userHeader: string | string[] | undefined,
+  now: () => number,
+): Promise<Actor> {
+  if (key.kind !== 'backstage')
+    throw new ApiError(400, 'validation_failed', 'only a backstage key may send X-Ballast-Actor', [
+      { path: 'headers.x-ballast-actor', message: 'not accepted from this key' },
+    ]);
+  if (userHeader !== undefined || Array.isArray(actorHeader))
+    throw new ApiError(400, 'validation_failed', 'send one X-Ballast-Actor and no X-Ballast-User', [
+      { path: 'headers.x-ballast-actor', message: 'more than one actor' },
+    ]);
+  return verifyActorAssertion(actorHeader, secret, now);
 }
 
 export function requirePermission(auth: AuthContext, permission: Permission | null): void {

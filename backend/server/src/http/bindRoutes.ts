@@ -57,7 +57,11 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
       ...(def.stream && { sse: { kind: 'only' as const } }),
       ...(POLLED_ROUTES.has(id) && { helmet: false as const }),
       handler: async (request, reply) => {
-        const auth = await authenticator.authenticate(request.headers.authorization, request.headers['x-ballast-user']);
+        const auth = await authenticator.authenticate(
+          request.headers.authorization,
+          request.headers['x-ballast-user'],
+          request.headers['x-ballast-actor'],
+        );
         requirePermission(auth, def.permission);
         const params = parsePart(def.params, request.params, 'params');
         const query = parsePart(def.query, request.query, 'query');
