@@ -27,6 +27,8 @@ export const ErrorCode = z.enum([
   'self_approval',
   /** Stabilize: longer than the environment's policy allows. */
   'ttl_too_long',
+  /** Stabilize: no actuator of this stabilize has a failed step to retry. */
+  'nothing_to_retry',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -138,6 +138,8 @@ export const StabilizeScopeParams = z.strictObject({ service: ServiceName, envir
 export const StabilizeApprove = z.strictObject({ comment: z.string().max(1000).optional() });
 export const StabilizeReject = z.strictObject({ reason: Reason });
 export const StabilizeExit = z.strictObject({ reason: Reason });
+/** Retry what failed: every failed or retrying actuator of the stabilize, or only the one named. */
+export const StabilizeRetry = z.strictObject({ actuator: z.string().min(1).max(256).optional() });
 export const StabilizeExtend = z.strictObject({
   minutes: z
     .number()
@@ -153,6 +155,41 @@ export const Extension = z.strictObject({
   requestedBy: Actor,
   requestedAt: Timestamp,
 });
+
+/**
+ * One actuator's part in a stabilize (a flag service, a gateway, an operator's webhook): what Ballast
+ * wants of it (`applied` while the stabilize enforces, `reverted` once it ends), what it has
+ * acknowledged, and how the last attempt went.
+ */
+export const Actuation = z.strictObject({
+  /** `unleash:production`, `webhook:hooks.example.com`. */
+  actuator: z.string(),
+  desired: z.enum(['applied', 'reverted']),
+  /** What the actuator acknowledged: `none` before its first apply, `reverted` also when nothing needed undoing. */
+  actual: z.enum(['none', 'applied', 'reverted']),
+  /** `pending` (due now or at the end of the shadow period), `retrying` after a failure, `done`, `failed` (gave up: retry from the API). */
+  status: z.enum(['pending', 'retrying', 'done', 'failed']),
+  attempts: z.number().int(),
+  /** When the next attempt is due, while pending or retrying. */
+  nextAttemptAt: Timestamp.optional(),
+  lastError: z.string().optional(),
+  /** From the revert: what was put back, and what a person changed meanwhile and was left alone. */
+  reverted: z.array(z.string()).optional(),
+  leftAlone: z.array(z.strictObject({ key: z.string(), reason: z.string() })).optional(),
+  updatedAt: Timestamp,
+});
+export type Actuation = z.infer<typeof Actuation>;
+
+/**
+ * Delivery of a stabilize to its actuators, summed up: `partially_active` while at least one actuator
+ * failed to apply (the others hold), `reverting` while an exit waits for acknowledgements,
+ * `revert_failed` when an actuator gave up undoing (the stabilize is then `failed`).
+ */
+export const Delivery = z.strictObject({
+  status: z.enum(['pending', 'active', 'partially_active', 'reverting', 'reverted', 'revert_failed']),
+  actuations: z.array(Actuation),
+});
+export type Delivery = z.infer<typeof Delivery>;
 
 export const Stabilize = z.strictObject({
   id: StabilizeId,
@@ -187,6 +224,8 @@ export const Stabilize = z.strictObject({
   endReason: z.string().optional(),
   /** The profile enforced (its version and spec when entering), null when the scope had none. */
   profile: Profile.nullable(),
+  /** Present when actuators are configured for the scope: what each has acknowledged. */
+  delivery: Delivery.optional(),
   updatedAt: Timestamp,
 });
 export type Stabilize = z.infer<typeof Stabilize>;

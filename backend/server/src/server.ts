@@ -76,8 +76,13 @@ export async function startServer(
   if (config.sloEvaluationIntervalMs > 0 && config.sloDir) await sloTick();
   // Stabilizes whose time ran out while no server was running end now, once, with their event;
   // then every replica sweeps (each due row is taken by exactly one of them).
+  // Delivery steps due (a shadow period ended, a retry's backoff passed) run in the background: an
+  // actuator that hangs never holds up the sweep or the start.
   const sweep = () =>
-    stabilize.expireDue().catch((err: Error) => app.log.warn({ err: err.message }, 'stabilize expiry failed'));
+    stabilize
+      .expireDue()
+      .then(() => void stabilize.deliverDue())
+      .catch((err: Error) => app.log.warn({ err: err.message }, 'stabilize expiry failed'));
   await sweep();
   const stabilizeSweep = setInterval(() => void sweep(), config.stabilizeSweepIntervalMs).unref();
   app.log.info({ store: db.dialect, location: db.location }, `Ballast listening on ${address}`);
@@ -94,6 +99,14 @@ export async function startServer(
         const timer = setTimeout(() => app.server.closeAllConnections?.(), config.shutdownTimeoutMs);
         try {
           await app.close();
+          // A delivery step in flight records its acknowledgement before the pool closes (or its
+          // lease runs out and another replica takes it again).
+          let idleTimer: NodeJS.Timeout | undefined;
+          await Promise.race([
+            stabilize.deliveryIdle(),
+            new Promise((r) => (idleTimer = setTimeout(r, config.shutdownTimeoutMs))),
+          ]);
+          clearTimeout(idleTimer);
         } finally {
           clearTimeout(timer);
           await db.knex.destroy();

@@ -189,6 +189,7 @@ describe('permissions', () => {
       path: '/v1/stabilize/perm-svc/production/extend',
       init: json({ minutes: 5, reason: 'nothing to extend' }),
     },
+    retryStabilizeDelivery: { path: '/v1/stabilize/requests/stb_0000000000000000/retry', init: json({}) },
     listStabilizes: { path: '/v1/stabilize' },
     stabilizePolicy: { path: '/v1/stabilize/perm-svc/production/policy' },
     stabilizeScope: { path: '/v1/stabilize/perm-svc/production' },

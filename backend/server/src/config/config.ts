@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { StabilizeConfig } from '../stabilize/policy.js';
 import { GateConfig } from '../gate/freezeWindows.js';
 import { NotificationsConfig } from '../stabilize/notifications.js';
+import { ActuatorRetryConfig, ActuatorsConfig } from '../stabilize/actuators.js';
 
 /** Server configuration: validated once at start; a wrong value stops the process with one line. */
 export const Config = z.strictObject({
@@ -44,6 +45,10 @@ export const Config = z.strictObject({
   stabilize: StabilizeConfig,
   /** Who hears about stabilize mode: Slack and signed webhooks (ballast.config.yaml only; see docs/stabilize.md). */
   notifications: NotificationsConfig,
+  /** Where stabilizes are delivered beyond the SDK: flag services, signed webhooks (ballast.config.yaml only; see docs/stabilize.md). */
+  actuators: ActuatorsConfig,
+  /** How a failed actuator step is retried before it waits for a person. */
+  actuatorRetry: ActuatorRetryConfig,
   /** How people reach this server (links in notifications when no UI link is configured). */
   publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Deploy gate: freeze windows (ballast.config.yaml only; see docs/stabilize.md). */
@@ -106,6 +111,8 @@ const envNames: Record<keyof Config, string> = {
   stabilize: 'stabilize in ballast.config.yaml',
   gate: 'gate in ballast.config.yaml',
   notifications: 'notifications in ballast.config.yaml',
+  actuators: 'actuators in ballast.config.yaml',
+  actuatorRetry: 'actuatorRetry in ballast.config.yaml',
   publicUrl: 'BALLAST_PUBLIC_URL',
   stabilizeSweepIntervalMs: 'BALLAST_STABILIZE_SWEEP_INTERVAL_MS',
   stabilizeProfilesDir: 'BALLAST_STABILIZE_PROFILES_DIR',

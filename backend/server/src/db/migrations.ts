@@ -319,6 +319,35 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('policy_instances');
     },
   },
+  {
+    name: '011_stabilize_actuations',
+    async up(knex) {
+      // One row per stabilize and actuator: what Ballast wants of it, what it acknowledged, and when to
+      // try next. It is the work queue too: replicas take due rows under a lease.
+      await knex.schema.createTable('stabilize_actuations', (t) => {
+        t.string('tenant', 64).notNullable();
+        t.string('stabilize_id', 32).notNullable();
+        t.string('actuator', 256).notNullable();
+        t.string('desired', 16).notNullable();
+        t.string('actual', 16).notNullable();
+        t.string('status', 16).notNullable();
+        t.integer('attempts').notNullable().defaultTo(0);
+        t.text('snapshot').nullable();
+        t.text('report').nullable();
+        t.text('last_error').nullable();
+        // When the next attempt is due; null when nothing is left to do (or it gave up).
+        t.bigInteger('due_at').nullable();
+        t.bigInteger('lease_until').nullable();
+        t.string('lease_token', 32).nullable();
+        t.bigInteger('updated_at').notNullable();
+        t.primary(['stabilize_id', 'actuator']);
+        t.index(['due_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('stabilize_actuations');
+    },
+  },
 ];
 
 /**

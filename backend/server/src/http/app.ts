@@ -30,6 +30,7 @@ import { stabilizeRoutes } from '../stabilize/routes.js';
 import { StabilizeConfig } from '../stabilize/policy.js';
 import { createNotify, NotificationsConfig } from '../stabilize/notifications.js';
 import { profileFileSync } from '../stabilize/profileFiles.js';
+import { ActuatorRetryConfig, actuatorsFromConfig } from '../stabilize/actuators.js';
 import { gateService } from '../gate/gateService.js';
 import { gateRoutes } from '../gate/routes.js';
 import { GateConfig } from '../gate/freezeWindows.js';
@@ -48,6 +49,7 @@ import { VERSION } from '../version.js';
 export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
     Partial<Pick<Config, 'stabilize' | 'gate' | 'notifications' | 'publicUrl' | 'stabilizeProfilesDir'>> &
+    Partial<Pick<Config, 'actuators' | 'actuatorRetry'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>> &
     Partial<Pick<Config, 'runbooksDirs' | 'catalogDir' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
   logger?: Logger;
@@ -99,6 +101,11 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     Date.now,
     (tenant, service) => slos.statusAll(tenant, service),
     notifications.notify,
+    {
+      actuators: actuatorsFromConfig(config.actuators ?? []),
+      retry: config.actuatorRetry ?? ActuatorRetryConfig.parse(undefined),
+      log: (msg) => app.log.warn(msg),
+    },
   );
   const runbooks = runbookService(db.knex, recordPolicyEvent, {
     dirs: config.runbooksDirs ?? ['./runbooks'],

@@ -14,15 +14,24 @@ export function effectivePolicy(
 ): EffectivePolicy {
   const mode = modeOf(open, now);
   if (mode === 'normal') return { service, environment, mode, queues: [], flags: [], deployFreeze: false };
-  const p = open!.profile;
+  return policyOf(open!, mode);
+}
+
+/**
+ * The policy a stabilize enforces, whatever its state now: what actuators apply, and what they are
+ * given again to revert.
+ */
+export function policyOf(open: Stabilize, mode: 'shadow' | 'enforce' = 'enforce'): EffectivePolicy {
+  const { service, environment } = open;
+  const p = open.profile;
   const shadow = mode === 'shadow';
   return {
     service,
     environment,
     mode: shadow ? 'shadow' : 'enforce',
-    stabilizeId: open!.id,
-    expiresAt: open!.expiresAt!,
-    ...(shadow && { enforceFrom: open!.enforceFrom! }),
+    stabilizeId: open.id,
+    expiresAt: open.expiresAt!,
+    ...(shadow && { enforceFrom: open.enforceFrom! }),
     ...(p && { profileVersion: p.version }),
     ...(p?.rateClamp && { rateClamp: p.rateClamp }),
     ...(p?.breakers && { breakers: p.breakers }),

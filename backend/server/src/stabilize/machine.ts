@@ -9,8 +9,9 @@
  *       ├──exit (withdrawn)──▶ ended
  *       └──not approved in time──▶ expired
  *
- * `exiting` and `failed` belong to delivery (actuators acknowledging a revert); without actuators an
- * exit ends at once.
+ * With actuators, an exit or expiry that has something to undo goes through `exiting` (the scope stays
+ * held, services already run normally) until every actuator acknowledged its revert; then `ended` or
+ * `expired`, or `failed` when an actuator gave up undoing. Without actuators an exit ends at once.
  */
 import type { Actor, ErrorCode, Profile, Severity, Stabilize, StabilizeRequest } from '@ballast/contract';
 import type { ResolvedPolicy } from './policy.js';
@@ -280,13 +281,17 @@ export function reject(s: Stabilize, actor: Actor, reason: string, now: number):
     : notOpen(s, 'rejected');
 }
 
-/** Ends an active stabilize, or withdraws a waiting request. */
-export function exit(s: Stabilize, actor: Actor, reason: string, now: number): Outcome {
+/**
+ * Ends an active stabilize, or withdraws a waiting request. `reverting`: actuators applied something
+ * that must be undone first, so the stabilize is `exiting` until they acknowledge.
+ */
+export function exit(s: Stabilize, actor: Actor, reason: string, now: number, reverting = false): Outcome {
   if (s.state !== 'active' && s.state !== 'requested') return notOpen(s, 'exited');
   const { requestExpiresAt: _a, pendingExtension: _b, ...rest } = s;
+  const waiting = reverting && s.state === 'active';
   const next: Stabilize = {
     ...rest,
-    state: 'ended',
+    state: waiting ? 'exiting' : 'ended',
     endedAt: iso(now),
     endedBy: actor,
     endReason: reason,
@@ -297,11 +302,13 @@ export function exit(s: Stabilize, actor: Actor, reason: string, now: number): O
     ok: true,
     next,
     event: {
-      status: withdrawn ? 'withdrawn' : 'ended',
+      status: withdrawn ? 'withdrawn' : waiting ? 'exiting' : 'ended',
       severity: 'info',
       title: withdrawn
         ? `Stabilize request for ${scope(next)} withdrawn`
-        : `Stabilize for ${scope(next)} ended by ${actor.name ?? actor.id}`,
+        : waiting
+          ? `Stabilize for ${scope(next)} exiting (asked by ${actor.name ?? actor.id}), waiting for actuators to revert`
+          : `Stabilize for ${scope(next)} ended by ${actor.name ?? actor.id}`,
       attributes: attributes(next, { exitReason: reason }),
     },
   };
@@ -366,15 +373,16 @@ export function dueAt(s: Stabilize): number | null {
   return null;
 }
 
-/** Ends a stabilize whose time is up; null when it is not due (or already over). */
-export function expire(s: Stabilize, now: number): Outcome | null {
+/** Ends a stabilize whose time is up; null when it is not due (or already over). `reverting` as for `exit`. */
+export function expire(s: Stabilize, now: number, reverting = false): Outcome | null {
   const due = dueAt(s);
   if (due === null || due > now) return null;
   const wasActive = s.state === 'active';
+  const waiting = reverting && wasActive;
   const { pendingExtension: _a, requestExpiresAt: _b, ...rest } = s;
   const next: Stabilize = {
     ...rest,
-    state: 'expired',
+    state: waiting ? 'exiting' : 'expired',
     endedAt: iso(due),
     endReason: wasActive ? 'TTL reached' : 'not approved in time',
     updatedAt: iso(now),
@@ -383,12 +391,35 @@ export function expire(s: Stabilize, now: number): Outcome | null {
     ok: true,
     next,
     event: {
-      status: 'expired',
+      status: waiting ? 'exiting' : 'expired',
       severity: 'info',
       title: wasActive
-        ? `Stabilize for ${scope(next)} expired after ${s.ttlMinutes + s.extensions.reduce((n, e) => n + e.minutes, 0)} min`
+        ? `Stabilize for ${scope(next)} expired after ${s.ttlMinutes + s.extensions.reduce((n, e) => n + e.minutes, 0)} min${waiting ? ', waiting for actuators to revert' : ''}`
         : `Stabilize request for ${scope(next)} expired without approval`,
       attributes: attributes(next, { expiredAt: iso(due), handledAt: iso(now) }),
+    },
+  };
+}
+
+/**
+ * The end of `exiting` (or of `failed`, after a retry): every actuator acknowledged its revert, so the
+ * stabilize is over as it was asked to end (`ended` by a person, `expired` by its TTL); or one gave
+ * up, so it is `failed` and the scope is free while a person sees to what was left.
+ */
+export function finishExit(s: Stabilize, reverted: boolean, now: number, detail: string): Outcome {
+  if (s.state !== 'exiting' && !(s.state === 'failed' && reverted)) return notOpen(s, 'finished');
+  const state = !reverted ? 'failed' : s.endedBy ? 'ended' : 'expired';
+  const next: Stabilize = { ...s, state, updatedAt: iso(now) };
+  return {
+    ok: true,
+    next,
+    event: {
+      status: state,
+      severity: reverted ? 'info' : 'high',
+      title: reverted
+        ? `Stabilize for ${scope(next)} ${state}: actuators reverted`
+        : `Stabilize for ${scope(next)} failed to revert: ${detail}`,
+      attributes: attributes(next, { delivery: detail }),
     },
   };
 }

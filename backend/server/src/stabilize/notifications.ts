@@ -83,7 +83,7 @@ export function notificationOf(
   };
 }
 
-export type Notify = (type: NotificationType, tenant: string, s: Stabilize) => void;
+export type Notify = (type: NotificationType, tenant: string, s: Stabilize, detail?: string) => void;
 
 interface Log {
   warn(obj: object, msg: string): void;
@@ -136,8 +136,8 @@ export function createNotify(
     }
   }
   return {
-    notify(type, tenant, s) {
-      const n = notificationOf(type, tenant, s, link(s), Date.now());
+    notify(type, tenant, s, detail) {
+      const n = notificationOf(type, tenant, s, link(s), Date.now(), detail);
       for (const t of targets) {
         if (t.tenant !== tenant || (t.types && !t.types.includes(type))) continue;
         const p = deliver(t.notifier, n).finally(() => inFlight.delete(p));

@@ -17,6 +17,7 @@ type StabilizeRouteIds =
   | 'rejectStabilize'
   | 'exitStabilize'
   | 'extendStabilize'
+  | 'retryStabilizeDelivery'
   | 'listStabilizes'
   | 'stabilizePolicy'
   | 'stabilizePolicyStream'
@@ -185,6 +186,13 @@ export function stabilizeRoutes(
       handle: ({ auth, params, body }) => {
         checkScope(auth.inScope, params.service, 'params.service');
         return svc.extend(auth.tenant, params.service, params.environment, auth.actor, body.minutes, body.reason);
+      },
+    },
+    retryStabilizeDelivery: {
+      handle: async ({ auth, params, body }) => {
+        const s = await svc.get(auth.tenant, params.id);
+        checkScope(auth.inScope, s.service, 'params.id');
+        return svc.retry(auth.tenant, params.id, auth.actor, body.actuator);
       },
     },
     listStabilizes: {

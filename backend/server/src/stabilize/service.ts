@@ -19,6 +19,7 @@ import { isScopeTaken, lockDue, stabilizeStore } from './store.js';
 import { effectivePolicy, modeOf, policyEtag } from './effectivePolicy.js';
 import type { Notify } from './notifications.js';
 import { suggest } from './suggest.js';
+import { deliveryQueue, type ActuationRow, type ConfiguredActuator, type RetrySettings } from './delivery.js';
 
 type Appender = {
   appendInTransaction(trx: Knex.Transaction, tenant: string, events: EventInput[], actor: Actor): Promise<unknown>;
@@ -26,6 +27,8 @@ type Appender = {
 
 /** Who ends stabilizes whose time is up. */
 export const EXPIRY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize expiry', verified: true };
+/** Who records what actuators acknowledged. */
+export const DELIVERY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize delivery', verified: true };
 
 /** An instance not heard from for this long no longer counts. */
 const INSTANCE_WINDOW_MS = 60_000;
@@ -36,6 +39,7 @@ const HEARTBEAT_WRITE_MS = 10_000;
 const EXPIRY_WARNING_MS = 10 * 60_000;
 
 const newId = () => 'stb_' + randomBytes(10).toString('hex').slice(0, 16);
+const iso = (ms: number) => new Date(ms).toISOString();
 
 const toApiError = (r: machine.Refusal) =>
   new ApiError(r.status, r.code, r.message, r.path ? [{ path: r.path, message: r.message }] : []);
@@ -55,8 +59,14 @@ export function stabilizeService(
   slos?: (tenant: string, service: string) => Promise<SloStatus[]>,
   /** Tells people (notifications.ts); called after the change committed. */
   notify: Notify = () => {},
+  /** Actuators stabilizes are delivered to (delivery.ts), and how failed steps are retried. */
+  deliveryOptions: { actuators: ConfiguredActuator[]; retry: RetrySettings; log?: (msg: string) => void } = {
+    actuators: [],
+    retry: { maxAttempts: 5, firstDelayMs: 5_000 },
+  },
 ) {
   const { knex, dialect } = db;
+  const delivery = deliveryQueue(db, deliveryOptions.actuators, deliveryOptions.retry, now);
 
   function eventOf(s: Stabilize, e: machine.TransitionEvent, at: number): EventInput {
     const incidentUrl = s.incident && /^https?:\/\//.test(s.incident) ? s.incident : undefined;
@@ -98,31 +108,185 @@ export function stabilizeService(
   const forget = (tenant: string, s: Pick<Stabilize, 'service' | 'environment'>) =>
     holders.delete(scopeKey(tenant, s.service, s.environment));
 
+  /** Whether ending this stabilize waits in `exiting` for actuators to revert what they applied. */
+  const mustRevert = async (trx: Knex, s: Stabilize) =>
+    s.state === 'active' && s.delivery !== undefined && (await delivery.mustRevert(trx, s.id));
+
+  /**
+   * The delivery side of a transition, in its transaction: entering plans the actuators' work, ending
+   * asks them to revert. The stabilize as stored.
+   */
+  async function withDelivery(trx: Knex, tenant: string, before: Stabilize | null, next: Stabilize) {
+    if (next.state === 'active' && before?.state !== 'active') {
+      if (!delivery.enabled) return next;
+      const d = await delivery.plan(trx, tenant, next);
+      return d ? { ...next, delivery: d } : next;
+    }
+    if (before?.state === 'active' && next.state !== 'active' && before.delivery) {
+      const d = await delivery.beginRevert(trx, next);
+      return d ? { ...next, delivery: d } : next;
+    }
+    return next;
+  }
+
   /** Runs one command on the stored stabilize: lock, decide, store, record. */
   async function transition(
     tenant: string,
     find: (store: ReturnType<typeof stabilizeStore>) => Promise<Stabilize | null>,
     notFound: () => ApiError,
-    decide: (s: Stabilize) => machine.Outcome,
+    decide: (s: Stabilize, reverting: boolean) => machine.Outcome,
     actor: Actor,
   ): Promise<Stabilize> {
     const next = await knex.transaction(async (trx) => {
       const store = stabilizeStore(trx, dialect, tenant);
       const current = await find(store);
       if (!current) throw notFound();
-      const outcome = decide(current);
+      const outcome = decide(current, await mustRevert(trx, current));
       if (!outcome.ok) throw toApiError(outcome.refusal);
-      await store.update(outcome.next);
-      await events.appendInTransaction(
-        trx,
-        tenant,
-        [eventOf(outcome.next, outcome.event, Date.parse(outcome.next.updatedAt))],
-        actor,
-      );
-      return outcome.next;
+      const next = await withDelivery(trx, tenant, current, outcome.next);
+      await store.update(next);
+      await events.appendInTransaction(trx, tenant, [eventOf(next, outcome.event, Date.parse(next.updatedAt))], actor);
+      return next;
     });
     forget(tenant, next);
+    if (next.delivery) kickDelivery();
     return next;
+  }
+
+  /** The stabilize events a delivery step leads to, and whether it ends an `exiting` stabilize. */
+  function afterStep(
+    before: Stabilize,
+    withDelivery: Stabilize,
+    row: ActuationRow,
+    step: 'apply' | 'revert',
+    error: string | undefined,
+    gaveUp: boolean,
+    at: number,
+  ): { next: Stabilize; events: machine.TransitionEvent[]; failed?: string } {
+    const out: machine.TransitionEvent[] = [];
+    const d = withDelivery.delivery;
+    const scope = `${before.service} in ${before.environment}`;
+    const attrs = (extra: Record<string, unknown>) => ({
+      stabilizeId: before.id,
+      state: withDelivery.state,
+      delivery: d?.status,
+      actuator: row.actuator,
+      ...extra,
+    });
+    let failed: string | undefined;
+    // A revert that gave up is told by the stabilize failing, below.
+    if (error !== undefined && (row.attempts === 0 || gaveUp)) {
+      const a = d?.actuations.find((x) => x.actuator === row.actuator);
+      const then = gaveUp ? 'gave up; retry it from the API' : `retrying at ${a?.nextAttemptAt ?? 'once more'}`;
+      failed = `${row.actuator} failed to ${step}: ${error} (${then})`;
+      if (!(gaveUp && step === 'revert'))
+        out.push({
+          status: step === 'apply' ? 'partially_active' : 'revert_failing',
+          severity: 'high',
+          title:
+            step === 'apply'
+              ? `Stabilize for ${scope} partially active: ${failed}`
+              : `Stabilize for ${scope} not yet reverted: ${failed}`,
+          attributes: attrs({ step, error, attempts: a?.attempts, gaveUp }),
+        });
+    }
+    if (d?.status === 'active' && before.delivery?.status !== 'active')
+      out.push({
+        status: 'delivered',
+        severity: 'info',
+        title: `Stabilize for ${scope} applied by ${d.actuations.map((x) => x.actuator).join(', ')}`,
+        attributes: attrs({ actuators: d.actuations.map((x) => x.actuator) }),
+      });
+    const ending = before.state === 'exiting' || before.state === 'failed';
+    if (ending && d && (d.status === 'reverted' || (d.status === 'revert_failed' && before.state === 'exiting'))) {
+      const leftAlone = d.actuations.flatMap((x) => (x.leftAlone ?? []).map((l) => ({ actuator: x.actuator, ...l })));
+      const detail =
+        d.status === 'reverted'
+          ? leftAlone.length
+            ? `${leftAlone.length} left alone because a person changed them meanwhile: ${leftAlone.map((l) => `${l.key} (${l.reason})`).join('; ')}`
+            : 'every actuator acknowledged its revert'
+          : d.actuations
+              .filter((x) => x.status === 'failed')
+              .map((x) => `${x.actuator}: ${x.lastError ?? 'failed'}`)
+              .join('; ');
+      const outcome = machine.finishExit(withDelivery, d.status === 'reverted', at, detail);
+      if (outcome.ok) {
+        out.push({ ...outcome.event, attributes: { ...outcome.event.attributes, leftAlone } });
+        return { next: outcome.next, events: out, ...(failed !== undefined && { failed }) };
+      }
+    }
+    return { next: withDelivery, events: out, ...(failed !== undefined && { failed }) };
+  }
+
+  /** One taken row: call the actuator, then record what it said on the row and the stabilize together. */
+  async function deliverOne(row: ActuationRow, token: string) {
+    const seen = await stabilizeStore(knex, dialect, row.tenant).get(row.stabilize_id);
+    const result = await delivery.perform(row, seen);
+    const told = await knex.transaction(async (trx) => {
+      const store = stabilizeStore(trx, dialect, row.tenant);
+      const s = await store.lock(row.stabilize_id);
+      const recorded = await delivery.record(trx, row, token, result);
+      if (!recorded || !s) return null;
+      const at = now();
+      const updated: Stabilize = {
+        ...s,
+        ...(recorded.delivery && { delivery: recorded.delivery }),
+        updatedAt: iso(at),
+      };
+      const step = afterStep(s, updated, row, recorded.step, result.error, recorded.gaveUp, at);
+      await store.update(step.next);
+      if (step.events.length)
+        await events.appendInTransaction(
+          trx,
+          row.tenant,
+          step.events.map((e) => eventOf(step.next, e, at)),
+          DELIVERY_ACTOR,
+        );
+      return { s: step.next, failed: step.failed };
+    });
+    if (!told) return;
+    forget(row.tenant, told.s);
+    if (told.failed) notify('actuator_failed', row.tenant, told.s, told.failed);
+  }
+
+  let delivering: Promise<number> | null = null;
+  let deliverAgain = false;
+  /** Every due step, batch after batch, until none is due; steps of one batch run side by side. */
+  async function deliverDue(batch = 20): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const { rows, token } = await delivery.claim(batch);
+      await Promise.all(
+        rows.map((r) =>
+          deliverOne(r, token).catch((err: Error) =>
+            deliveryOptions.log?.(`stabilize delivery of ${r.stabilize_id} to ${r.actuator}: ${err.message}`),
+          ),
+        ),
+      );
+      n += rows.length;
+      if (rows.length < batch) return n;
+    }
+  }
+  /** Runs the due steps now (after a transition), once at a time per process. */
+  function kickDelivery(): Promise<number> {
+    if (delivering) {
+      deliverAgain = true;
+      return delivering;
+    }
+    delivering = (async () => {
+      let n = 0;
+      do {
+        deliverAgain = false;
+        n += await deliverDue();
+      } while (deliverAgain);
+      return n;
+    })()
+      .catch((err: Error) => {
+        deliveryOptions.log?.(`stabilize delivery: ${err.message}`);
+        return 0;
+      })
+      .finally(() => (delivering = null));
+    return delivering;
   }
 
   /**
@@ -161,15 +325,18 @@ export function stabilizeService(
           const outcome = machine.open({ id: newId(), request, actor, canBreakGlass, policy, profile, now: now() });
           if (!outcome.ok) throw toApiError(outcome.refusal);
           await stabilizeStore(trx, dialect, tenant).insert(outcome.next);
+          const next = await withDelivery(trx, tenant, null, outcome.next);
+          if (next !== outcome.next) await stabilizeStore(trx, dialect, tenant).update(next);
           await events.appendInTransaction(
             trx,
             tenant,
-            [eventOf(outcome.next, outcome.event, Date.parse(outcome.next.updatedAt))],
+            [eventOf(next, outcome.event, Date.parse(next.updatedAt))],
             actor,
           );
-          return outcome.next;
+          return next;
         });
         forget(tenant, s);
+        if (s.delivery) void kickDelivery();
         if (s.state === 'requested') notify('approval_requested', tenant, s);
         if (s.breakGlass) notify('break_glass', tenant, s);
         return s;
@@ -208,7 +375,7 @@ export function stabilizeService(
         tenant,
         (s) => s.openFor(service, environment, true),
         () => notStabilized(service, environment),
-        (s) => machine.exit(s, actor, reason, now()),
+        (s, reverting) => machine.exit(s, actor, reason, now(), reverting),
         actor,
       ),
 
@@ -222,6 +389,49 @@ export function stabilizeService(
       );
       if (s.pendingExtension) notify('extension_requested', tenant, s);
       return s;
+    },
+
+    /**
+     * Tries again now what an actuator failed to apply or revert (all of them, or the one named). The
+     * attempt itself runs in the background; the stabilize's delivery shows how it went.
+     */
+    async retry(tenant: string, id: string, actor: Actor, actuator?: string): Promise<Stabilize> {
+      const s = await knex.transaction(async (trx) => {
+        const store = stabilizeStore(trx, dialect, tenant);
+        const current = await store.lock(id);
+        if (!current) throw noStabilize(id);
+        const { delivery: d, names } = await delivery.retry(trx, current, actuator);
+        const next: Stabilize = { ...current, delivery: d, updatedAt: iso(now()) };
+        await store.update(next);
+        await events.appendInTransaction(
+          trx,
+          tenant,
+          [
+            eventOf(
+              next,
+              {
+                status: 'retry',
+                severity: 'info',
+                title: `Retry of ${names.join(', ')} for stabilize of ${next.service} in ${next.environment} asked by ${actor.name ?? actor.id}`,
+                attributes: { stabilizeId: next.id, state: next.state, delivery: d.status, actuators: names },
+              },
+              now(),
+            ),
+          ],
+          actor,
+        );
+        return next;
+      });
+      forget(tenant, s);
+      void kickDelivery();
+      return s;
+    },
+
+    /** Runs every due delivery step now (the sweep, and tests that wait for acknowledgements). */
+    deliverDue: () => kickDelivery(),
+    /** Resolves once no delivery step is running in this process. */
+    deliveryIdle: async () => {
+      while (delivering) await delivering;
     },
 
     async get(tenant: string, id: string): Promise<Stabilize> {
@@ -303,22 +513,28 @@ export function stabilizeService(
     async expireDue(batch = 100): Promise<number> {
       await warnExpiring(batch);
       let ended = 0;
+      let reverting = false;
       for (;;) {
         const n = await knex.transaction(async (trx) => {
           const due = await lockDue(trx, dialect, now(), batch);
           let count = 0;
           for (const { tenant, stabilize } of due) {
-            const outcome = machine.expire(stabilize, now());
+            const outcome = machine.expire(stabilize, now(), await mustRevert(trx, stabilize));
             if (!outcome?.ok) continue;
-            await stabilizeStore(trx, dialect, tenant).update(outcome.next);
-            forget(tenant, outcome.next);
-            const at = Date.parse(outcome.next.endedAt!);
-            await events.appendInTransaction(trx, tenant, [eventOf(outcome.next, outcome.event, at)], EXPIRY_ACTOR);
+            const next = await withDelivery(trx, tenant, stabilize, outcome.next);
+            await stabilizeStore(trx, dialect, tenant).update(next);
+            forget(tenant, next);
+            const at = Date.parse(next.endedAt!);
+            await events.appendInTransaction(trx, tenant, [eventOf(next, outcome.event, at)], EXPIRY_ACTOR);
+            if (next.delivery) reverting = true;
             count++;
           }
           return due.length < batch ? -count - 1 : count;
         });
-        if (n < 0) return ended + (-n - 1);
+        if (n < 0) {
+          if (reverting) void kickDelivery();
+          return ended + (-n - 1);
+        }
         ended += n;
       }
     },
