@@ -1,5 +1,5 @@
 /**
- * `ballast stabilize request | approve | reject | exit | extend | status`: stabilize mode from scripts.
+ * `ballast stabilize request | approve | reject | exit | extend | retry | status`: stabilize mode from scripts.
  * Every command prints the stabilize as it stands afterwards (or JSON with --json).
  */
 import type { Stabilize } from '@ballast/contract';
@@ -24,6 +24,18 @@ export function stabilizeLines(s: Stabilize, now: Date): string[] {
   if (s.reviewRequired) lines.push('  break-glass: waiting for review by a person with stabilize:approve');
   if (s.endedAt) lines.push(`  ended at ${s.endedAt}${s.endReason ? `: ${s.endReason}` : ''}`);
   lines.push(`  profile: ${s.profile ? `version ${s.profile.version}` : 'none (deploy freeze only)'}`);
+  if (s.state === 'exiting') lines.push('  exiting: services run normally; waiting for actuators to revert');
+  if (s.delivery) {
+    lines.push(`  delivery: ${s.delivery.status}`);
+    for (const a of s.delivery.actuations) {
+      const next = a.nextAttemptAt && a.status !== 'done' ? `, next attempt ${a.nextAttemptAt}` : '';
+      const err = a.lastError ? ` (last error: ${a.lastError})` : '';
+      lines.push(`    ${a.actuator}: wants ${a.desired}, is ${a.actual}, ${a.status}${next}${err}`);
+      for (const l of a.leftAlone ?? []) lines.push(`      left alone: ${l.key} (${l.reason})`);
+    }
+    if (s.delivery.actuations.some((a) => a.status === 'failed'))
+      lines.push(`  retry with: ballast stabilize retry ${s.id}`);
+  }
   return lines;
 }
 
@@ -112,6 +124,20 @@ export function stabilizeCommand(ctx: CommandContext): Command {
         const s = await client(c).call('extendStabilize', {
           params: { service: o.service, environment: o.environment },
           body: { minutes: o.minutes, reason: o.reason },
+        });
+        show(ctx.io, s, o.json);
+      }),
+  );
+  cmd.addCommand(
+    new Command('retry')
+      .description('try again now what an actuator failed to apply or revert')
+      .argument('<id>', 'the stabilize id (stb_…)')
+      .option('--actuator <name>', 'only this actuator (e.g. unleash:production)')
+      .option('--json', 'print the stabilize as JSON')
+      .action(async (id: string, o, c: Command) => {
+        const s = await client(c).call('retryStabilizeDelivery', {
+          params: { id },
+          body: o.actuator !== undefined ? { actuator: o.actuator } : {},
         });
         show(ctx.io, s, o.json);
       }),

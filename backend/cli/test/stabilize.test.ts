@@ -1,6 +1,7 @@
 /** `ballast gate` and `ballast stabilize` against a real server on SQLite. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { envFor, runCli } from './runCli.js';
 
@@ -98,5 +99,65 @@ describe('ballast gate and stabilize', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('validation_failed');
     expect(bad.stderr).toContain('reason');
+  });
+});
+
+describe('ballast stabilize with an actuator', () => {
+  let server: TestServer;
+  let receiver: HttpServer;
+  let failApply = true;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    // A signed-webhook actuator's receiver that fails to apply until told otherwise.
+    receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(failApply ? 503 : 200).end(failApply ? 'down for maintenance' : '{}'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/act`;
+    server = await startTestServer('sqlite', {
+      stabilize: { defaults: {}, environments: {} },
+      actuators: [{ type: 'webhook', url, secret: 'a-secret-of-sixteen-chars', name: 'gateway', tenant: 'default' }],
+      actuatorRetry: { maxAttempts: 1, firstDelayMs: 100 },
+    });
+    env = envFor(server.url, server.adminKey);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  const status = async (id: string) => (await runCli(['stabilize', 'status', '--service', 'checkout'], env)).stdout;
+  async function until(id: string, text: string) {
+    const start = Date.now();
+    let out = '';
+    while (!(out = await status(id)).includes(text)) {
+      if (Date.now() - start > 15_000) throw new Error(`no "${text}" in:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return out;
+  }
+
+  it('shows each actuator, the failure and how to retry; retry delivers it', async () => {
+    const asked = await runCli(
+      ['stabilize', 'request', '--service', 'checkout', '--environment', 'production', '--reason', 'errors'],
+      env,
+    );
+    expect(asked.code).toBe(0);
+    const id = /stb_[a-z0-9]{16}/.exec(asked.stdout)![0];
+    const failed = await until(id, 'retry with:');
+    expect(failed).toContain('delivery: partially_active');
+    expect(failed).toMatch(/gateway: wants applied, is none, failed \(last error: .*503/);
+    expect(failed).toContain(`retry with: ballast stabilize retry ${id}`);
+
+    failApply = false;
+    const retried = await runCli(['stabilize', 'retry', id, '--actuator', 'gateway'], env);
+    expect(retried.code).toBe(0);
+    expect(retried.stdout).toContain('gateway: wants applied, is none, pending');
+    expect(await until(id, 'delivery: active')).toContain('gateway: wants applied, is applied, done');
+
+    const again = await runCli(['stabilize', 'retry', id], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('nothing_to_retry');
   });
 });
