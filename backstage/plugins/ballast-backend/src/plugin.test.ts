@@ -1,0 +1,216 @@
+/**
+ * The backend plugin in a real Backstage test backend, calling a real Ballast server: users with and
+ * without each permission, the actor Ballast records, and Ballast's refusals passing through.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coreServices, createServiceFactory, type PermissionsService } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Entity } from '@backstage/catalog-model';
+import type { Event, Stabilize } from '@ballast/contract';
+import { startBallast, type TestBallast } from '../../../test/ballastServer.js';
+import ballastPlugin from './index.js';
+
+const JANE = 'user:default/jane';
+const BOB = 'user:default/bob';
+const VIEWER = 'user:default/vic';
+const NOBODY = 'user:default/nora';
+const SAM = 'user:default/sam';
+
+/** The organisation's policy, as a table: which user holds which Ballast permission. */
+const POLICY: Record<string, string[]> = {
+  [JANE]: ['ballast.events.read', 'ballast.stabilize.request', 'ballast.stabilize.approve'],
+  [BOB]: ['ballast.events.read', 'ballast.stabilize.approve'],
+  [VIEWER]: ['ballast.events.read'],
+  [NOBODY]: [],
+  [SAM]: ['ballast.stabilize.request'],
+};
+
+const policyPermissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: (): PermissionsService => ({
+    async authorize(requests, { credentials }) {
+      const ref = (credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
+      return requests.map((r) => ({
+        result: POLICY[ref]?.includes(r.permission.name) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      }));
+    },
+    async authorizeConditional(requests) {
+      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+    },
+  }),
+});
+
+const user = (name: string, email?: string, displayName?: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name, namespace: 'default' },
+  spec: { profile: { ...(email && { email }), ...(displayName && { displayName }) }, memberOf: [] },
+});
+
+describe('ballast backend plugin', () => {
+  let ballast: TestBallast;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  const as = (ref: string) => ({ Authorization: mockCredentials.user.header(ref) });
+
+  beforeAll(async () => {
+    ballast = await startBallast({
+      stabilize: { defaults: {}, environments: { production: { requireApproval: true } } },
+    });
+    const apiKey = await ballast.backstageKey('approver');
+    await ballast.admin.call('putService', {
+      params: { name: 'checkout' },
+      body: { owner: 'group:default/payments', tier: 1, dependsOn: ['payments'] },
+    });
+    backend = await startTestBackend({
+      features: [
+        ballastPlugin,
+        policyPermissions,
+        mockServices.rootConfig.factory({ data: { ballast: { baseUrl: ballast.url, apiKey } } }),
+        catalogServiceMock.factory({
+          entities: [
+            user('jane', 'Jane@Example.com', 'Jane Doe'),
+            user('bob', 'bob@example.com'),
+            user('vic'),
+            user('sam'),
+          ],
+        }),
+      ],
+    });
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await ballast?.close();
+  });
+
+  it('refuses a request without a signed-in user', async () => {
+    const res = await request(backend.server)
+      .get('/api/ballast/services/checkout')
+      .set({ Authorization: mockCredentials.none.header() });
+    expect(res.status).toBe(401);
+    const service = await request(backend.server)
+      .get('/api/ballast/services/checkout')
+      .set({ Authorization: mockCredentials.service.header() });
+    expect(service.status).toBe(403);
+  });
+
+  it('reads the catalog entry for a user with ballast.events.read, and refuses one without', async () => {
+    const ok = await request(backend.server).get('/api/ballast/services/checkout').set(as(VIEWER));
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ name: 'checkout', owner: 'group:default/payments', tier: 1 });
+
+    const denied = await request(backend.server).get('/api/ballast/services/checkout').set(as(NOBODY));
+    expect(denied.status).toBe(403);
+    expect(denied.body).toMatchObject({ code: 'forbidden', from: 'backstage' });
+    expect(denied.body.message).toContain('ballast.events.read');
+  });
+
+  it('tells the frontend who Ballast will see and what the policy allows', async () => {
+    const res = await request(backend.server).get('/api/ballast/me').set(as(BOB));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      user: { sub: BOB, email: 'bob@example.com' },
+      allowed: {
+        'ballast.events.read': true,
+        'ballast.stabilize.request': false,
+        'ballast.stabilize.approve': true,
+      },
+    });
+  });
+
+  it('passes Ballast refusals through with status, code, message and details', async () => {
+    const res = await request(backend.server)
+      .post('/api/ballast/stabilize/checkout/production/request')
+      .set(as(JANE))
+      .send({ reason: '' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_failed');
+    expect(res.body.from).toBe('ballast');
+    expect(res.body.details.map((d: { path: string }) => d.path)).toContain('reason');
+
+    const missing = await request(backend.server).get('/api/ballast/runbooks/no-such-runbook').set(as(VIEWER));
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ code: 'not_found', from: 'ballast' });
+  });
+
+  it('requests, approves and exits stabilize as the signed-in people, recorded as verified actors', async () => {
+    const scope = '/api/ballast/stabilize/checkout/production';
+
+    const noRequest = await request(backend.server).post(`${scope}/request`).set(as(BOB)).send({ reason: 'x' });
+    expect(noRequest.status).toBe(403);
+    expect(noRequest.body.message).toContain('ballast.stabilize.request');
+
+    const requested = await request(backend.server)
+      .post(`${scope}/request`)
+      .set(as(JANE))
+      .send({ reason: 'error budget burning after the 14:00 deploy', ttlMinutes: 30 });
+    expect(requested.status).toBe(201);
+    const waiting = requested.body as Stabilize;
+    expect(waiting.state).toBe('requested');
+    expect(waiting.requestedBy).toEqual({
+      type: 'user',
+      id: 'jane@example.com',
+      name: 'Jane Doe',
+      email: 'jane@example.com',
+      verified: true,
+    });
+
+    // Jane may approve by the Backstage policy, but Ballast's two-person rule refuses her own request.
+    const own = await request(backend.server)
+      .post(`/api/ballast/stabilize/requests/${waiting.id}/approve`)
+      .set(as(JANE))
+      .send({});
+    expect(own.status).toBeGreaterThanOrEqual(400);
+    expect(own.body.from).toBe('ballast');
+    expect(own.body.message).toMatch(/own|same|another|second/i);
+
+    const viewerApprove = await request(backend.server)
+      .post(`/api/ballast/stabilize/requests/${waiting.id}/approve`)
+      .set(as(VIEWER))
+      .send({});
+    expect(viewerApprove.status).toBe(403);
+    expect(viewerApprove.body.from).toBe('backstage');
+
+    const approved = await request(backend.server)
+      .post(`/api/ballast/stabilize/requests/${waiting.id}/approve`)
+      .set(as(BOB))
+      .send({ comment: 'ok' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.state).toBe('active');
+    expect(approved.body.approvedBy).toMatchObject({ id: 'bob@example.com', verified: true });
+
+    const status = await request(backend.server).get(scope).set(as(VIEWER));
+    expect(status.status).toBe(200);
+    expect(status.body.stabilize.id).toBe(waiting.id);
+
+    const exited = await request(backend.server).post(`${scope}/exit`).set(as(JANE)).send({ reason: 'recovered' });
+    expect(exited.status).toBe(200);
+    expect(exited.body.endedBy).toMatchObject({ id: 'jane@example.com', verified: true });
+
+    // What Ballast stored on its timeline, read back with its own admin key.
+    const page = await ballast.admin.call('searchEvents', { query: { kind: 'stabilize', service: 'checkout' } });
+    const actors = page.events.map((e: Event) => e.actor);
+    expect(actors).toContainEqual(expect.objectContaining({ id: 'jane@example.com', type: 'user', verified: true }));
+    expect(actors).toContainEqual(expect.objectContaining({ id: 'bob@example.com', type: 'user', verified: true }));
+
+    // The timeline route of the plugin shows the same events to a reader.
+    const timeline = await request(backend.server)
+      .get('/api/ballast/events')
+      .query({ service: 'checkout', kind: 'stabilize' })
+      .set(as(VIEWER));
+    expect(timeline.status).toBe(200);
+    expect(timeline.body.events.map((e: Event) => e.id).sort()).toEqual(page.events.map((e: Event) => e.id).sort());
+  });
+
+  it('uses the entity ref as the actor when the user entity has no email', async () => {
+    const res = await request(backend.server)
+      .post('/api/ballast/stabilize/checkout/staging/request')
+      .set(as(SAM))
+      .send({ reason: 'load test' });
+    expect(res.status).toBe(201);
+    expect(res.body.requestedBy).toEqual({ type: 'user', id: SAM, name: SAM, verified: true });
+  });
+});
