@@ -127,11 +127,11 @@ describe('ballast stabilize with an actuator', () => {
     await new Promise((r) => receiver?.close(r));
   });
 
-  const status = async (id: string) => (await runCli(['stabilize', 'status', '--service', 'checkout'], env)).stdout;
-  async function until(id: string, text: string) {
+  const status = async () => (await runCli(['stabilize', 'status', '--service', 'checkout'], env)).stdout;
+  async function until(text: string) {
     const start = Date.now();
     let out = '';
-    while (!(out = await status(id)).includes(text)) {
+    while (!(out = await status()).includes(text)) {
       if (Date.now() - start > 15_000) throw new Error(`no "${text}" in:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -145,7 +145,7 @@ describe('ballast stabilize with an actuator', () => {
     );
     expect(asked.code).toBe(0);
     const id = /stb_[a-z0-9]{16}/.exec(asked.stdout)![0];
-    const failed = await until(id, 'retry with:');
+    const failed = await until('retry with:');
     expect(failed).toContain('delivery: partially_active');
     expect(failed).toMatch(/gateway: wants applied, is none, failed \(last error: .*503/);
     expect(failed).toContain(`retry with: ballast stabilize retry ${id}`);
@@ -154,7 +154,7 @@ describe('ballast stabilize with an actuator', () => {
     const retried = await runCli(['stabilize', 'retry', id, '--actuator', 'gateway'], env);
     expect(retried.code).toBe(0);
     expect(retried.stdout).toContain('gateway: wants applied, is none, pending');
-    expect(await until(id, 'delivery: active')).toContain('gateway: wants applied, is applied, done');
+    expect(await until('delivery: active')).toContain('gateway: wants applied, is applied, done');
 
     const again = await runCli(['stabilize', 'retry', id], env);
     expect(again.code).toBe(1);

@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { createClient } from '@ballast/contract';
+import type { z } from 'zod';
 import { Config } from '../src/config/config.js';
+
+/** Settings as written in ballast.config.yaml (defaults may be left out). */
+export type ConfigInput = Partial<z.input<typeof Config>>;
 import { startServer } from '../src/server.js';
 
 export type TestDialect = 'sqlite' | 'postgres';
@@ -46,7 +50,7 @@ export async function createTestStore(dialect: TestDialect): Promise<TestStore> 
   };
 }
 
-export function testConfig(store: Pick<TestStore, 'dataDir' | 'databaseUrl'>, overrides: Partial<Config> = {}): Config {
+export function testConfig(store: Pick<TestStore, 'dataDir' | 'databaseUrl'>, overrides: ConfigInput = {}): Config {
   return Config.parse({
     host: '127.0.0.1',
     port: 0,
@@ -69,7 +73,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(dialect: TestDialect, overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(dialect: TestDialect, overrides: ConfigInput = {}): Promise<TestServer> {
   const store = await createTestStore(dialect);
   const config = testConfig(store, overrides);
   const server = await startServer(config, () => {});

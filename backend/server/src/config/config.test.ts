@@ -55,6 +55,38 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads actuators with their tenant and environments, and names the entry and field at fault', () => {
+    const cwd = dir();
+    const write = (yaml: string) => writeFileSync(join(cwd, 'ballast.config.yaml'), yaml);
+    write(
+      [
+        'actuators:',
+        '  - { type: unleash, url: "http://unleash:4242", apiToken: "*:production.abc", environment: production }',
+        '  - { type: webhook, url: "https://hooks.example.com/b", secret: a-secret-of-16-chars, tenant: acme, environments: [staging] }',
+      ].join('\n'),
+    );
+    const c = loadConfig({}, cwd);
+    expect(c.actuators.map((a) => [a.name, a.tenant, a.environments])).toEqual([
+      ['unleash:production', 'default', undefined],
+      ['webhook:hooks.example.com', 'acme', ['staging']],
+    ]);
+    expect(c.actuators[0]!.config).toMatchObject({ type: 'unleash', project: 'default' });
+    write(
+      'actuators:\n  - { type: webhook, url: "https://a/x", secret: a-secret-of-16-chars }\n  - { type: unleash, url: nope, apiToken: t, environment: p }\n',
+    );
+    expect(() => loadConfig({}, cwd)).toThrow(
+      /^config actuators \(actuators in ballast.config.yaml\) at actuators\.1\.url: must be an http/,
+    );
+    write(
+      'actuators:\n  - { type: webhook, url: "https://a/x", secret: a-secret-of-16-chars }\n  - { type: webhook, url: "https://a/y", secret: a-secret-of-16-chars }\n',
+    );
+    expect(() => loadConfig({}, cwd)).toThrow(
+      /at actuators\.1\.name: two actuators of tenant default are named webhook:a/,
+    );
+    write('actuators:\n  - { type: flagsmith, url: "https://a/x" }\n');
+    expect(() => loadConfig({}, cwd)).toThrow(/at actuators\.0\.type/);
+  });
+
   it('refuses unknown keys and bad YAML in the file', () => {
     const cwd = dir();
     writeFileSync(join(cwd, 'ballast.config.yaml'), 'prot: 5000\n');

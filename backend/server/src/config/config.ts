@@ -166,7 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         : key in envNames
           ? `${key} (${envNames[key as keyof Config]})`
           : key || 'config';
-    throw new ConfigError(`config ${where}: ${issue.message}`);
+    // Inside a list or a section of the file, the field at fault too: `actuators.1.url`.
+    const inner = issue.path.length > 1 && key !== 'sourceSecrets' ? ` at ${issue.path.join('.')}` : '';
+    throw new ConfigError(`config ${where}${inner}: ${issue.message}`);
   }
   return result.data;
 }

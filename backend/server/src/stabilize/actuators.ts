@@ -1,26 +1,27 @@
 import { z } from 'zod';
-import { webhookActuator } from '@ballast/plugins';
+import { ActuatorConfig, actuatorName, createActuator } from '@ballast/plugins';
 import type { ConfiguredActuator } from './delivery.js';
 
 /**
- * Actuators stabilizes are delivered to (`actuators:` in ballast.config.yaml), each for one tenant and
- * optionally only some environments, and how a failed step is retried (`actuatorRetry:`).
+ * Actuators stabilizes are delivered to (`actuators:` in ballast.config.yaml): each entry is one of
+ * the plugins' actuator configurations (webhook, unleash, launchdarkly) plus the tenant it serves and,
+ * optionally, the environments it is limited to. `actuatorRetry:` says how a failed step is retried.
  */
-const Scope = {
+const Scope = z.strictObject({
   tenant: z.string().min(1).default('default'),
   /** Only stabilizes in these environments; all when absent. */
   environments: z.array(z.string().min(1)).min(1).optional(),
-};
+});
 
-const Entry = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('webhook'),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-    secret: z.string().min(16, 'webhook secrets must be at least 16 characters'),
-    name: z.string().min(1).optional(),
-    ...Scope,
-  }),
-]);
+const Entry = z.record(z.string(), z.unknown()).transform((raw, ctx) => {
+  const { tenant, environments, ...rest } = raw;
+  const scope = Scope.safeParse({ tenant, environments });
+  const config = ActuatorConfig.safeParse(rest);
+  for (const issue of [...(scope.error?.issues ?? []), ...(config.error?.issues ?? [])])
+    ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as (string | number)[] });
+  if (!scope.success || !config.success) return z.NEVER;
+  return { ...scope.data, config: config.data, name: actuatorName(config.data) };
+});
 
 export const ActuatorsConfig = z
   .array(Entry)
@@ -28,12 +29,12 @@ export const ActuatorsConfig = z
   .superRefine((list, ctx) => {
     const seen = new Set<string>();
     list.forEach((a, i) => {
-      const key = `${a.tenant}\n${nameOf(a)}`;
+      const key = `${a.tenant}\n${a.name}`;
       if (seen.has(key))
         ctx.addIssue({
           code: 'custom',
           path: [i, 'name'],
-          message: `two actuators named ${nameOf(a)}; give one a name`,
+          message: `two actuators of tenant ${a.tenant} are named ${a.name}; give one a distinct name`,
         });
       seen.add(key);
     });
@@ -49,14 +50,10 @@ export const ActuatorRetryConfig = z
   })
   .default({ maxAttempts: 5, firstDelayMs: 5_000 });
 
-function nameOf(a: z.infer<typeof Entry>): string {
-  return a.name ?? `webhook:${new URL(a.url).host}`;
-}
-
 export function actuatorsFromConfig(list: ActuatorsConfig): ConfiguredActuator[] {
   return list.map((a) => ({
     tenant: a.tenant,
     ...(a.environments && { environments: a.environments }),
-    actuator: webhookActuator(a.url, a.secret, nameOf(a)),
+    actuator: createActuator(a.config),
   }));
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Actuation, Delivery, Stabilize } from '@ballast/contract';
-import type { Actuator, RevertReport, Snapshot } from '@ballast/plugins';
+import { ActuatorError, type Actuator, type RevertReport, type Snapshot } from '@ballast/plugins';
 import type { Database } from '../db/knex.js';
 import { ApiError } from '../http/errors.js';
 import { policyOf } from './effectivePolicy.js';
@@ -112,6 +112,8 @@ export function deliveryQueue(db: Database, actuators: ConfiguredActuator[], ret
   const rowsOf = (trx: Knex, id: string): Promise<Row[]> =>
     trx('stabilize_actuations').where({ stabilize_id: id }).orderBy('actuator');
   const inFlight = (r: Row) => r.lease_until !== null && Number(r.lease_until) > now();
+  /** Something to undo: an acknowledged apply, or one that failed part way (its snapshot says what it did). */
+  const touched = (r: Row) => r.actual === 'applied' || (r.actual === 'none' && r.snapshot !== null);
   const delayFor = (attempts: number) => Math.min(MAX_DELAY_MS, retry.firstDelayMs * 3 ** (attempts - 1));
 
   return {
@@ -119,7 +121,7 @@ export function deliveryQueue(db: Database, actuators: ConfiguredActuator[], ret
 
     /** Whether ending this stabilize must wait for reverts: something was applied, or is being applied now. */
     async mustRevert(trx: Knex, id: string): Promise<boolean> {
-      return (await rowsOf(trx, id)).some((r) => r.actual === 'applied' || inFlight(r));
+      return (await rowsOf(trx, id)).some((r) => touched(r) || inFlight(r));
     },
 
     /** Entering: one row per actuator of the scope, due when enforcing begins. The stabilize's delivery. */
@@ -154,7 +156,7 @@ export function deliveryQueue(db: Database, actuators: ConfiguredActuator[], ret
       const at = now();
       for (const r of rows) {
         if (r.desired === 'reverted') continue;
-        const settle = r.actual !== 'applied' && !inFlight(r);
+        const settle = !touched(r) && !inFlight(r);
         await trx('stabilize_actuations')
           .where({ stabilize_id: r.stabilize_id, actuator: r.actuator })
           .update(
@@ -228,18 +230,21 @@ export function deliveryQueue(db: Database, actuators: ConfiguredActuator[], ret
       s: Stabilize | null,
     ): Promise<{ actual?: Actuation['actual']; snapshot?: Snapshot; report?: RevertReport; error?: string }> {
       const actuator = byName.get(`${row.tenant}\n${row.actuator}`);
-      if (row.desired === 'reverted' && row.actual !== 'applied') return { actual: 'reverted' };
+      if (row.desired === 'reverted' && !touched(row)) return { actual: 'reverted' };
       if (row.desired === 'applied' && row.actual === 'applied') return { actual: 'applied' };
       if (!s) return { error: `stabilize ${row.stabilize_id} is gone` };
       if (!actuator) return { error: `${row.actuator} is no longer configured on this server` };
       const policy = { ...policyOf(s), stabilizeId: s.id };
       const signal = AbortSignal.timeout(STEP_TIMEOUT_MS);
+      const snapshot = row.snapshot ? (JSON.parse(row.snapshot) as Snapshot) : undefined;
       try {
-        if (row.desired === 'applied') return { actual: 'applied', snapshot: await actuator.apply(policy, signal) };
-        const snapshot = row.snapshot ? (JSON.parse(row.snapshot) as Snapshot) : {};
-        return { actual: 'reverted', report: await actuator.revert(snapshot, policy, signal) };
+        if (row.desired === 'applied')
+          return { actual: 'applied', snapshot: await actuator.apply(policy, signal, snapshot) };
+        return { actual: 'reverted', report: await actuator.revert(snapshot ?? {}, policy, signal) };
       } catch (err) {
-        return { error: ((err as Error).message || String(err)).slice(0, 2000) };
+        // Part of the step may be done: its snapshot replaces the old one, for the retry or the revert.
+        const partial = err instanceof ActuatorError ? { snapshot: err.snapshot } : {};
+        return { error: ((err as Error).message || String(err)).slice(0, 2000), ...partial };
       }
     },
 
@@ -275,10 +280,11 @@ export function deliveryQueue(db: Database, actuators: ConfiguredActuator[], ret
           ...(result.snapshot !== undefined && { snapshot: JSON.stringify(result.snapshot) }),
           ...(result.report !== undefined && { report: JSON.stringify(result.report) }),
         });
-      } else if (cur.desired === 'reverted' && cur.actual === 'none') {
+      } else if (cur.desired === 'reverted' && cur.actual === 'none' && !cur.snapshot && !result.snapshot) {
         // The apply failed and the stabilize ended meanwhile: nothing was applied, nothing to undo.
         Object.assign(update, { actual: 'reverted', status: 'done', due_at: null, last_error: result.error });
       } else {
+        if (result.snapshot !== undefined) update.snapshot = JSON.stringify(result.snapshot);
         const attempts = cur.attempts + 1;
         gaveUp = attempts >= retry.maxAttempts;
         Object.assign(update, {
