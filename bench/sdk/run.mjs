@@ -39,9 +39,10 @@ function render(machine, rows) {
 ## Stabilize middleware: what it costs a route
 
 A Fastify route (\`GET /work\`, a small JSON body) in its own process, bare and with
-\`@ballast/stabilize\`'s \`onRequest\` hook, the policy client following a Ballast server on SQLite:
-while the scope runs normally, and while a clamp of 1,000,000 req/s (far above the load) is enforced, so
-every request goes through the token bucket. One run, one row after the other. Rerun with
+\`@ballast/stabilize\` (\`stabilizeFastify\`, which wraps route handlers, and the \`stabilizeOnRequest\`
+hook), the policy client following a Ballast server on SQLite: while the scope runs normally, and while
+a clamp of 1,000,000 req/s (far above the load) is enforced, so every request goes through the token
+bucket. One run, the rows in turns. Rerun with
 \`yarn bench:sdk\` (about two minutes); \`BENCH_SDK_SECONDS\` (default 10), \`BENCH_SDK_CONNECTIONS\` (default 10).
 
 - command: \`${machine.command}\`
@@ -51,15 +52,16 @@ every request goes through the token bucket. One run, one row after the other. R
 - load average before the run: ${machine.loadBefore.map((n) => n.toFixed(2)).join(' / ')}, after: ${loadavg()
     .map((n) => n.toFixed(2))
     .join(' / ')}
-- load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${SECONDS} s measured per row, the three rows in turns for ${ROUNDS} rounds (\`BENCH_SDK_ROUNDS\`), the median round reported; client and app share the machine's cores
+- load: autocannon, ${CONNECTIONS} connections, ${WARMUP} s warm-up then ${SECONDS} s measured per row, the rows in turns for ${ROUNDS} rounds (\`BENCH_SDK_ROUNDS\`), the median round reported; client and app share the machine's cores
 
 | app | req/s (median round) | each round | overhead vs bare | latency p50 / p99 ms | non-2xx | app CPU (1 core = 100 %) | machine busy |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${line('bare route', rows.bare, false)}
-${line('with the middleware, policy normal', rows.inactive)}
-${line('with the middleware, clamp enforced above the load', rows.active)}
+${line('stabilizeFastify, policy normal', rows.inactive)}
+${line('stabilizeOnRequest hook, policy normal', rows.inactiveHook)}
+${line('stabilizeFastify, clamp enforced above the load', rows.active)}
 
-**Overhead while inactive: ${(inactive * 100).toFixed(1)} %** (target ≤ 5 %: ${inactive <= 0.05 ? 'met' : '**missed**'}).
+**Overhead while inactive (\`stabilizeFastify\`): ${(inactive * 100).toFixed(1)} %** (target ≤ 5 %: ${inactive <= 0.05 ? 'met' : '**missed**'}).
 `;
 }
 
@@ -108,15 +110,21 @@ async function main() {
     reason: 'benchmark',
     ttlMinutes: 240,
   });
-  const sdkEnv = (service) => ({ MIDDLEWARE: '1', BALLAST_URL: ballastUrl, BALLAST_API_KEY: viewer, SERVICE: service });
+  const sdkEnv = (service, middleware) => ({
+    MIDDLEWARE: middleware,
+    BALLAST_URL: ballastUrl,
+    BALLAST_API_KEY: viewer,
+    SERVICE: service,
+  });
 
-  // All three apps run side by side (an idle one costs nothing) and are measured in turns.
+  // All the apps run side by side (an idle one costs nothing) and are measured in turns.
   const apps = {
     bare: await startApp({}),
-    inactive: await startApp(sdkEnv('calm')),
-    active: await startApp(sdkEnv('clamped')),
+    inactive: await startApp(sdkEnv('calm', 'wrap')),
+    inactiveHook: await startApp(sdkEnv('calm', 'hook')),
+    active: await startApp(sdkEnv('clamped', 'wrap')),
   };
-  const runs = { bare: [], inactive: [], active: [] };
+  const runs = Object.fromEntries(Object.keys(apps).map((k) => [k, []]));
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, app] of Object.entries(apps)) {
       log(`round ${round}: ${name}`);
@@ -136,7 +144,7 @@ async function main() {
   );
   writeMarkedSection(reportFile, 'sdk', render(machine, rows));
   log(
-    `bare ${f0(rows.bare.reqPerSec)}, inactive ${f0(rows.inactive.reqPerSec)}, active ${f0(rows.active.reqPerSec)} req/s`,
+    `bare ${f0(rows.bare.reqPerSec)}, inactive ${f0(rows.inactive.reqPerSec)} (hook ${f0(rows.inactiveHook.reqPerSec)}), active ${f0(rows.active.reqPerSec)} req/s`,
   );
 }
 

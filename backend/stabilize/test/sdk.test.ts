@@ -19,6 +19,7 @@ import {
   StabilizeFlagProvider,
   stabilizeMiddleware,
   stabilizeOnRequest,
+  stabilizeFastify,
   TokenBucket,
 } from '../src/index.js';
 
@@ -157,6 +158,46 @@ describe('@ballast/stabilize against a real Ballast', () => {
     expect(r.ok).toBeLessThanOrEqual(20 + Math.ceil(20 * r.seconds) + 1);
     expect(r.retryAfter.every((v) => Number(v) >= 1)).toBe(true);
     expect(clamp.stats).toMatchObject({ allowed: r.ok, shed: r.shed, wouldShed: 0 });
+  });
+
+  it('sheds the same through the route-wrapping Fastify plugin, and leaves routes added before it alone', async () => {
+    await stabilize('wrapped', { rateClamp: { requestsPerSecond: 20, split: 'per_instance' } });
+    const client = await follow('wrapped');
+    await until(() => client.mode() === 'enforce', 'enforce');
+    const clamp = createClamp(client);
+    const app = Fastify();
+    app.get('/health', async () => ({ ok: true }));
+    await app.register(stabilizeFastify(clamp));
+    app.get('/work', async () => ({ ok: true }));
+    app.post('/orders', async (request) => ({ got: request.body }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const r = await hammer(`${base}/work`, 150);
+    const orders = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${base}/orders`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: i }),
+        }).then(async (res) => ({ status: res.status, body: (await res.json()) as Record<string, unknown> })),
+      ),
+    );
+    const health = await hammer(`${base}/health`, 50);
+    await app.close();
+    expect(r.shed).toBeGreaterThan(0);
+    expect(r.ok).toBeGreaterThanOrEqual(20);
+    expect(r.ok).toBeLessThanOrEqual(20 + Math.ceil(20 * r.seconds) + 1);
+    expect(r.retryAfter.every((v) => Number(v) >= 1)).toBe(true);
+    expect(health).toMatchObject({ ok: 50, shed: 0 }); // added before the plugin: not covered
+    // Routes with a body go through the same bucket (drained by now): most are shed, the rest answered.
+    const shedOrders = orders.filter((o) => o.status === 503);
+    expect(shedOrders.length).toBeGreaterThan(0);
+    expect(shedOrders.every((o) => o.body.code === 'stabilized')).toBe(true);
+    expect(
+      orders.filter((o) => o.status === 200).every((o) => typeof (o.body.got as { id: number }).id === 'number'),
+    ).toBe(true);
+    expect(clamp.stats.allowed + clamp.stats.shed).toBe(150 + 40);
+    expect(clamp.stats.shed).toBe(r.shed + shedOrders.length);
   });
 
   it('shares a total limit among instances and clamps routes in an Express app', async () => {
