@@ -1,0 +1,107 @@
+// Calls to the Ballast API through a Grafana proxy route: the browser never holds the API key; the
+// proxy adds it (and the signed-in user) from the plugin's secure settings.
+import type {
+  Annotation,
+  AnnotationQueryInput,
+  CatalogServiceList,
+  ContextResult,
+  Event,
+  EventPage,
+  Runbook,
+  SearchQueryInput,
+} from '@ballast/contract';
+
+export const APP_ID = 'ballast-reliability-app';
+/** The app's proxy route `api`, which Grafana maps to `<backend URL>/v1`. */
+export const APP_API_BASE = `/api/plugin-proxy/${APP_ID}/api`;
+/** A data source's proxy route `api`, for the data source with this uid. */
+export const dataSourceApiBase = (uid: string) => `/api/datasources/proxy/uid/${encodeURIComponent(uid)}/api`;
+
+/** A refusal, from the Ballast server (with its stable code) or from the proxy in front of it. */
+export class BallastRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BallastRequestError';
+  }
+}
+
+type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
+
+/** Builds `path?query` with list values repeated, as the server's filters accept them. */
+export function withQuery(path: string, query: Record<string, QueryValue> = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+export async function readRefusal(res: Response): Promise<BallastRequestError> {
+  const text = await res.text().catch(() => '');
+  try {
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+    if (typeof body.message === 'string') {
+      return new BallastRequestError(
+        res.status,
+        typeof body.code === 'string' ? body.code : 'http_error',
+        body.message,
+      );
+    }
+  } catch {
+    /* not JSON: the status says it */
+  }
+  return new BallastRequestError(
+    res.status,
+    'http_error',
+    `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+  );
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface BallastApi {
+  readonly base: string;
+  search(query: SearchQueryInput, signal?: AbortSignal): Promise<EventPage>;
+  event(id: string, signal?: AbortSignal): Promise<Event>;
+  context(id: string, window?: string, signal?: AbortSignal): Promise<ContextResult>;
+  annotations(query: AnnotationQueryInput, signal?: AbortSignal): Promise<{ annotations: Annotation[] }>;
+  services(signal?: AbortSignal): Promise<CatalogServiceList>;
+  /** `href` as the server gives it on an event (`/v1/runbooks/<id>`). */
+  runbook(href: string, signal?: AbortSignal): Promise<Runbook>;
+  /** Any call, for acting routes (POST/PUT/DELETE) that pages add later. */
+  request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
+}
+
+export function ballastApi(base: string, fetchImpl: FetchLike = (i, init) => fetch(i, init)): BallastApi {
+  async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetchImpl(base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      credentials: 'same-origin',
+    });
+    if (!res.ok) throw await readRefusal(res);
+    return (await res.json()) as T;
+  }
+  const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, undefined, signal);
+  return {
+    base,
+    request,
+    search: (query, signal) => get(withQuery('/events', query as Record<string, QueryValue>), signal),
+    event: (id, signal) => get(`/events/${encodeURIComponent(id)}`, signal),
+    context: (id, window = '2h', signal) =>
+      get(withQuery(`/events/${encodeURIComponent(id)}/context`, { window }), signal),
+    annotations: (query, signal) => get(withQuery('/annotations', query as Record<string, QueryValue>), signal),
+    services: (signal) => get('/services', signal),
+    runbook: (href, signal) => get(href.replace(/^\/v1(?=\/)/, ''), signal),
+  };
+}

@@ -1,0 +1,210 @@
+// The timeline: search and facets, the window from the URL (as Grafana's time picker keeps it), a
+// virtual list that pages as it scrolls, the live tail, and the detail of one event.
+import type { Event } from '@ballast/contract';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, Input, LoadingPlaceholder, Switch, useStyles2 } from '@grafana/ui';
+import { useMemo, useState } from 'react';
+import type { BallastApi } from '../../api/ballast';
+import { EventDrawer } from '../../components/EventDrawer';
+import { EventRow, ROW_HEIGHT } from '../../components/EventRow';
+import { resolveWindow, type RawWindow } from '../../components/timeWindow';
+import { useTimeline, type TimelineFilters } from '../../components/useTimeline';
+import { VirtualList } from '../../components/VirtualList';
+
+export interface TimelinePageProps {
+  api: BallastApi;
+  window: RawWindow;
+  onWindowChange: (w: RawWindow) => void;
+  initialFilters?: TimelineFilters;
+  onFiltersChange?: (f: TimelineFilters) => void;
+  listHeight?: number;
+}
+
+const FACETS = ['service', 'environment', 'source', 'kind', 'severity'] as const;
+type Facet = (typeof FACETS)[number];
+
+const WINDOWS: Array<{ label: string; from: string }> = [
+  { label: '1h', from: 'now-1h' },
+  { label: '6h', from: 'now-6h' },
+  { label: '24h', from: 'now-24h' },
+  { label: '7d', from: 'now-7d' },
+];
+
+export function TimelinePage({
+  api,
+  window: raw,
+  onWindowChange,
+  initialFilters,
+  onFiltersChange,
+  listHeight = 560,
+}: TimelinePageProps) {
+  const s = useStyles2(getStyles);
+  const [text, setText] = useState(initialFilters?.q ?? '');
+  const [filters, setFilters] = useState<TimelineFilters>(initialFilters ?? {});
+  const [live, setLive] = useState(false);
+  const [selected, setSelected] = useState<Event | undefined>();
+  const range = useMemo(() => {
+    try {
+      return { ok: true as const, value: resolveWindow(raw) };
+    } catch (err) {
+      return { ok: false as const, error: err as Error };
+    }
+  }, [raw]);
+  const iso = range.ok
+    ? { from: range.value.from.toISOString(), to: range.value.to.toISOString() }
+    : { from: new Date(0).toISOString(), to: new Date().toISOString() };
+  const timeline = useTimeline(api, filters, iso, live);
+
+  const update = (next: TimelineFilters) => {
+    setFilters(next);
+    onFiltersChange?.(next);
+  };
+  const toggle = (facet: Facet, value: string) => {
+    const current = filters[facet] ?? [];
+    const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+    update({ ...filters, [facet]: next.length ? next : undefined });
+  };
+
+  // Facet values with counts over the events loaded so far, plus the values already chosen.
+  const facets = useMemo(() => {
+    const out = {} as Record<Facet, Map<string, number>>;
+    for (const f of FACETS) {
+      out[f] = new Map((filters[f] ?? []).map((v) => [v, 0]));
+      for (const e of timeline.events) {
+        const v = e[f];
+        if (v) out[f].set(v, (out[f].get(v) ?? 0) + 1);
+      }
+    }
+    return out;
+  }, [timeline.events, filters]);
+
+  const fromMs = range.ok ? range.value.from.valueOf() : 0;
+  const toMs = range.ok ? range.value.to.valueOf() : Date.now();
+
+  return (
+    <div className={s.page}>
+      <form
+        className={s.toolbar}
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update({ ...filters, q: text.trim() || undefined });
+        }}
+      >
+        <Input
+          aria-label="Search events"
+          placeholder="Search titles and descriptions, e.g. rollback"
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          width={48}
+        />
+        <Button type="submit">Search</Button>
+        <div className={s.windows} role="group" aria-label="Time window">
+          {WINDOWS.map((w) => (
+            <Button
+              key={w.label}
+              size="sm"
+              variant={raw.from === w.from && raw.to === 'now' ? 'primary' : 'secondary'}
+              onClick={() => onWindowChange({ from: w.from, to: 'now' })}
+              type="button"
+            >
+              {w.label}
+            </Button>
+          ))}
+        </div>
+        <label className={s.live}>
+          <Switch value={live} onChange={() => setLive(!live)} aria-label="Live tail" />
+          Live {live && <span data-testid="tail-state">{timeline.tail}</span>}
+        </label>
+      </form>
+      {!range.ok && <Alert title="The time range in the URL is not valid">{range.error.message}</Alert>}
+      {live && timeline.tail === 'stopped' && timeline.tailError && (
+        <Alert severity="warning" title="The live tail stopped">
+          {timeline.tailError.message}
+        </Alert>
+      )}
+      <div className={s.body}>
+        <nav className={s.facets} aria-label="Facets">
+          {FACETS.map((f) => (
+            <section key={f} aria-label={`Facet ${f}`}>
+              <h5 className={s.facetTitle}>{f}</h5>
+              {facets[f].size === 0 && <span className={s.muted}>—</span>}
+              {[...facets[f]].map(([value, count]) => (
+                <label key={value} className={s.facetValue}>
+                  <input
+                    type="checkbox"
+                    checked={filters[f]?.includes(value) ?? false}
+                    onChange={() => toggle(f, value)}
+                  />
+                  {value} <span className={s.muted}>{count}</span>
+                </label>
+              ))}
+            </section>
+          ))}
+        </nav>
+        <main className={s.main}>
+          {timeline.status === 'loading' && <LoadingPlaceholder text="Loading events…" />}
+          {timeline.status === 'error' && (
+            <Alert severity="error" title="Ballast could not be read">
+              {timeline.error?.message}
+            </Alert>
+          )}
+          {timeline.status === 'ready' && timeline.events.length === 0 && (
+            <div className={s.empty} data-testid="timeline-empty">
+              <h4>No events in this window</h4>
+              <p>Widen the time window or clear filters; new events show here when the live tail is on.</p>
+            </div>
+          )}
+          {timeline.status === 'ready' && timeline.events.length > 0 && (
+            <>
+              <div className={s.count} aria-live="polite">
+                {timeline.events.length} events{timeline.hasMore ? ' (scroll for older)' : ''}
+                {timeline.loadingMore ? ' · loading older…' : ''}
+              </div>
+              <VirtualList
+                items={timeline.events}
+                rowHeight={ROW_HEIGHT}
+                height={listHeight}
+                onNearEnd={timeline.hasMore && !timeline.loadingMore ? timeline.loadMore : undefined}
+                renderRow={(e, _i, style) => (
+                  <EventRow
+                    key={e.id}
+                    event={e}
+                    from={fromMs}
+                    to={toMs}
+                    style={style}
+                    selected={selected?.id === e.id}
+                    fresh={timeline.fresh.has(e.seq)}
+                    onSelect={setSelected}
+                  />
+                )}
+              />
+            </>
+          )}
+        </main>
+        {selected && <EventDrawer api={api} event={selected} onClose={() => setSelected(undefined)} />}
+      </div>
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  toolbar: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', flexWrap: 'wrap' }),
+  windows: css({ display: 'flex', gap: theme.spacing(0.5) }),
+  live: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', marginLeft: 'auto' }),
+  body: css({ display: 'flex', gap: theme.spacing(2), alignItems: 'flex-start' }),
+  facets: css({ width: 200, flexShrink: 0, display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
+  facetTitle: css({ textTransform: 'capitalize', margin: 0 }),
+  facetValue: css({
+    display: 'flex',
+    gap: theme.spacing(0.5),
+    alignItems: 'center',
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
+  main: css({ flex: 1, minWidth: 0 }),
+  count: css({ color: theme.colors.text.secondary, marginBottom: theme.spacing(1) }),
+  empty: css({ padding: theme.spacing(4), textAlign: 'center', color: theme.colors.text.secondary }),
+  muted: css({ color: theme.colors.text.secondary }),
+});
