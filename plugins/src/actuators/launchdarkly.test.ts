@@ -37,6 +37,8 @@ let outage: number | undefined;
 let hang = false;
 /** A PATCH of this flag answers 409 (a concurrent change), when set. */
 let conflictOn: string | undefined;
+/** A PATCH of this flag is applied, but the answer is a 502 (lost on the way back), when set. */
+let loseAnswerOf: string | undefined;
 
 function send(res: ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -120,6 +122,7 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string) {
   patches.push({ flag: key, contentType: String(req.headers['content-type']), body });
   flag.on = next;
   flag.version += 1;
+  if (loseAnswerOf === key) return refuse(res, 502, 'bad_gateway', 'upstream connection reset');
   return send(res, 200, representation(flag, null));
 }
 
@@ -158,6 +161,7 @@ describe('LaunchDarkly actuator (against a stand-in speaking the documented API)
     outage = undefined;
     hang = false;
     conflictOn = undefined;
+    loseAnswerOf = undefined;
   });
 
   it('turns flags off with a semantic patch naming the stabilize, and restores only those still off', async () => {
@@ -274,6 +278,40 @@ describe('LaunchDarkly actuator (against a stand-in speaking the documented API)
       ['a', 'turnFlagOn'],
       ['b', 'turnFlagOn'],
     ]);
+  });
+
+  it('records a turn-off whose outcome is unknown, and reverts it by what the flag is at the end', async () => {
+    addFlag('refused', true);
+    addFlag('lost-answer', true);
+    const actuator = launchDarklyActuator({
+      baseUrl,
+      apiToken: TOKEN,
+      projectKey: PROJECT,
+      environmentKey: 'production',
+    });
+    const policy = policyFor('stb_bbbbbbbbbbbbbbb5', ['refused', 'lost-answer']);
+    conflictOn = 'refused';
+    loseAnswerOf = 'lost-answer';
+    const failure = (await actuator.apply(policy).catch((e: unknown) => e)) as ActuatorError;
+    expect(failure.failures.map((f) => [f.key, f.message])).toEqual([
+      ['refused', 'LaunchDarkly answered 409 (concurrent update)'],
+      ['lost-answer', 'LaunchDarkly answered 502 (upstream connection reset)'],
+    ]);
+    expect(FlagSnapshot.parse(failure.snapshot).flags).toEqual({
+      refused: { before: 'on', turnedOff: false },
+      'lost-answer': { before: 'on', turnedOff: false },
+    });
+    expect(flags.get('refused')!.on.production).toBe(true);
+    expect(flags.get('lost-answer')!.on.production).toBe(false);
+    conflictOn = undefined;
+    loseAnswerOf = undefined;
+
+    // The stabilize ends before any retry: the flag whose turn-off took is turned back on; the other
+    // was never changed, so it is not reported as a person's change.
+    const report = await actuator.revert(failure.snapshot, policy);
+    expect(report).toEqual({ reverted: ['lost-answer'], leftAlone: [], unchanged: ['refused'] });
+    expect(flags.get('refused')!.on.production).toBe(true);
+    expect(flags.get('lost-answer')!.on.production).toBe(true);
   });
 
   it('refuses clearly: wrong token, unknown flag, and a LaunchDarkly that does not answer in time', async () => {
