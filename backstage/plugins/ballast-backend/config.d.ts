@@ -10,10 +10,5 @@ export interface Config {
     apiKey: string;
     /** How long a signed user assertion lives, in seconds (default 60, at most 300). */
     assertionTtlSeconds?: number;
-    /**
-     * Where a person sees a service's Ballast timeline: `{service}` and `{environment}` are replaced.
-     * Default: Backstage's own `/ballast/timeline?service={service}` page.
-     */
-    timelineUrl?: string;
   };
 }
