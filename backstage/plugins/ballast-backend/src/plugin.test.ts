@@ -65,6 +65,22 @@ describe('ballast backend plugin', () => {
       params: { name: 'checkout' },
       body: { owner: 'group:default/payments', tier: 1, dependsOn: ['payments'] },
     });
+    await ballast.admin.call('createSlo', {
+      body: {
+        service: 'checkout',
+        name: 'availability',
+        objective: 0.999,
+        period: { kind: 'rolling', window: '28d' },
+        sli: { kind: 'pushed' },
+      },
+    });
+    await ballast.admin.call('putRunbook', {
+      params: { id: 'checkout-errors' },
+      body: {
+        frontmatter: { id: 'checkout-errors', title: 'Checkout errors', services: ['checkout'] },
+        markdown: '## Meaning\nm\n\n## Impact\ni\n\n## Diagnosis\nd\n\n## Mitigation\nx\n',
+      },
+    });
     backend = await startTestBackend({
       features: [
         ballastPlugin,
@@ -106,6 +122,39 @@ describe('ballast backend plugin', () => {
     expect(denied.status).toBe(403);
     expect(denied.body).toMatchObject({ code: 'forbidden', from: 'backstage' });
     expect(denied.body.message).toContain('ballast.events.read');
+  });
+
+  it("reads a service's runbooks, SLOs with their status, and changes for a reader", async () => {
+    const runbooks = await request(backend.server).get('/api/ballast/services/checkout/runbooks').set(as(VIEWER));
+    expect(runbooks.status).toBe(200);
+    expect(runbooks.body.runbooks.map((r: { id: string }) => r.id)).toEqual(['checkout-errors']);
+    const runbook = await request(backend.server).get('/api/ballast/runbooks/checkout-errors').set(as(VIEWER));
+    expect(runbook.status).toBe(200);
+    expect(runbook.body.html).toContain('<h2');
+
+    const slos = await request(backend.server).get('/api/ballast/services/checkout/slos').set(as(VIEWER));
+    expect(slos.status).toBe(200);
+    expect(slos.body.slos.map((x: { id: string }) => x.id)).toEqual(['checkout-availability']);
+    expect(slos.body.statuses.map((x: { slo: { id: string } }) => x.slo.id)).toEqual(['checkout-availability']);
+
+    await ballast.admin.call('ingestEvents', {
+      body: { occurredAt: new Date().toISOString(), kind: 'deploy', service: 'checkout', title: 'checkout 1.2.3' },
+    });
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const changes = await request(backend.server)
+      .get('/api/ballast/services/checkout/changes')
+      .query({ from, to })
+      .set(as(VIEWER));
+    expect(changes.status).toBe(200);
+    expect(changes.body.annotations.map((a: { title: string }) => a.title)).toContain('checkout 1.2.3');
+
+    const noRange = await request(backend.server).get('/api/ballast/services/checkout/changes').set(as(VIEWER));
+    expect(noRange.status).toBe(400);
+    expect(noRange.body).toMatchObject({ code: 'validation_failed', from: 'ballast' });
+
+    const denied = await request(backend.server).get('/api/ballast/services/checkout/slos').set(as(NOBODY));
+    expect(denied.status).toBe(403);
   });
 
   it('tells the frontend who Ballast will see and what the policy allows', async () => {
