@@ -1,6 +1,7 @@
 import type { Actor, ApiKey, Permission } from '@ballast/contract';
 import { ApiError } from '../http/errors.js';
 import { verifyActorAssertion } from './actorAssertion.js';
+import type { GrafanaIdTokenVerifier } from './grafanaIdToken.js';
 import { keyStore, rowToKey, type KeyRow } from './keyStore.js';
 import { serviceScope } from './serviceScope.js';
 import { tokenHash } from './tokens.js';
@@ -19,7 +20,12 @@ export interface AuthContext {
 /** Key lookups are cached this long: a revocation reaches every replica within a second. */
 const CACHE_MS = 1000;
 
-export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
+export function createAuthenticator(
+  knex: Knex,
+  now: () => number = Date.now,
+  /** Verifies Grafana's forwarded ID tokens (`X-Grafana-Id`) when Grafana's signing keys are configured. */
+  grafanaIdToken?: GrafanaIdTokenVerifier,
+) {
   const keys = keyStore(knex);
   /** The key as read, with what every request needs of it already worked out (scope matcher, permissions). */
   interface Known {
@@ -50,11 +56,16 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
      * recorded with `verified: false`: the server has the proxy's word for it, not a proof.
      * `actorHeader` is `X-Ballast-Actor`: a `backstage` key's signed assertion of its user, recorded
      * with `verified: true` once its signature, audience and lifetime check out.
+     * `grafanaIdHeader` is `X-Grafana-Id`: the ID token Grafana forwards with ID forwarding on. From a
+     * `grafana-proxy` key, and with Grafana's signing keys configured, a good token makes its user the
+     * actor with `verified: true` (the user header is then not needed); without that configuration it
+     * is not read, and the user header is what names the person.
      */
     async authenticate(
       header: string | undefined,
       userHeader?: string | string[],
       actorHeader?: string | string[],
+      grafanaIdHeader?: string | string[],
     ): Promise<AuthContext> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       if (!match) throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
@@ -71,9 +82,11 @@ export function createAuthenticator(knex: Knex, now: () => number = Date.now) {
         permissions: known.permissions,
         inScope: known.inScope,
         actor:
-          actorHeader === undefined
-            ? actorOf(key, userHeader)
-            : await assertedActor(key, match[1]!, actorHeader, userHeader, now),
+          actorHeader !== undefined
+            ? await assertedActor(key, match[1]!, actorHeader, userHeader, now)
+            : grafanaIdHeader !== undefined && grafanaIdToken
+              ? await grafanaActor(key, grafanaIdHeader, grafanaIdToken)
+              : actorOf(key, userHeader),
       };
     },
     /** Forget cached lookups of a key in this process (revocation here takes effect at once). */
@@ -124,6 +137,14 @@ async function assertedActor(
       { path: 'headers.x-ballast-actor', message: 'more than one actor' },
     ]);
   return verifyActorAssertion(actorHeader, secret, now);
+}
+
+async function grafanaActor(key: ApiKey, token: string | string[], verify: GrafanaIdTokenVerifier): Promise<Actor> {
+  if (key.kind !== 'grafana-proxy')
+    throw new ApiError(400, 'validation_failed', 'only a grafana-proxy key may forward a Grafana ID token', [
+      { path: 'headers.x-grafana-id', message: 'not accepted from this key' },
+    ]);
+  return verify(token);
 }
 
 export function requirePermission(auth: AuthContext, permission: Permission | null): void {

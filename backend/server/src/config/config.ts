@@ -49,6 +49,12 @@ export const Config = z.strictObject({
   actuators: ActuatorsConfig,
   /** How a failed actuator step is retried before it waits for a person. */
   actuatorRetry: ActuatorRetryConfig,
+  /** Grafana's signing keys (`<grafana>/api/signing-keys/keys`): forwarded ID tokens are then verified. */
+  grafanaJwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The `iss` Grafana's ID tokens must carry (its root URL); not checked when unset. */
+  grafanaIssuer: z.string().min(1).optional(),
+  /** The `aud` Grafana's ID tokens must carry (e.g. `org:1`); not checked when unset. */
+  grafanaAudience: z.string().min(1).optional(),
   /** How people reach this server (links in notifications when no UI link is configured). */
   publicUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   /** Deploy gate: freeze windows (ballast.config.yaml only; see docs/stabilize.md). */
@@ -114,6 +120,9 @@ const envNames: Record<keyof Config, string> = {
   actuators: 'actuators in ballast.config.yaml',
   actuatorRetry: 'actuatorRetry in ballast.config.yaml',
   publicUrl: 'BALLAST_PUBLIC_URL',
+  grafanaJwksUrl: 'BALLAST_GRAFANA_JWKS_URL',
+  grafanaIssuer: 'BALLAST_GRAFANA_ISSUER',
+  grafanaAudience: 'BALLAST_GRAFANA_AUDIENCE',
   stabilizeSweepIntervalMs: 'BALLAST_STABILIZE_SWEEP_INTERVAL_MS',
   stabilizeProfilesDir: 'BALLAST_STABILIZE_PROFILES_DIR',
 };

@@ -6,6 +6,7 @@ import { buildOpenApi } from '@ballast/contract';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/knex.js';
 import { createAuthenticator } from '../auth/authenticate.js';
+import { grafanaIdTokenVerifier } from '../auth/grafanaIdToken.js';
 import { keyService } from '../auth/keys.js';
 import { authRoutes } from '../auth/routes.js';
 import { createKnexEventStore } from '../events/knexEventStore.js';
@@ -50,6 +51,7 @@ export interface AppOptions {
   config: Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'databaseUrl' | 'sourceSecrets'> &
     Partial<Pick<Config, 'stabilize' | 'gate' | 'notifications' | 'publicUrl' | 'stabilizeProfilesDir'>> &
     Partial<Pick<Config, 'actuators' | 'actuatorRetry'>> &
+    Partial<Pick<Config, 'grafanaJwksUrl' | 'grafanaIssuer' | 'grafanaAudience'>> &
     Partial<Pick<Config, 'prometheusUrl' | 'prometheusBearerToken' | 'prometheusBasicAuth' | 'prometheusTimeoutMs'>> &
     Partial<Pick<Config, 'runbooksDirs' | 'catalogDir' | 'pagerdutyToken' | 'pagerdutyApiUrl'>>;
   logger?: Logger;
@@ -132,7 +134,17 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     appendInTransaction: (trx, tenant, events, actor) => store.appendInTransaction(trx, tenant, events, actor),
     metrics,
   });
-  const authenticator = createAuthenticator(db.knex);
+  const authenticator = createAuthenticator(
+    db.knex,
+    Date.now,
+    config.grafanaJwksUrl
+      ? grafanaIdTokenVerifier({
+          jwksUrl: config.grafanaJwksUrl,
+          ...(config.grafanaIssuer && { issuer: config.grafanaIssuer }),
+          ...(config.grafanaAudience && { audience: config.grafanaAudience }),
+        })
+      : undefined,
+  );
 
   await app.register(helmet, { contentSecurityPolicy: false });
   // Heartbeats well inside the ~30 s idle timeout of Grafana's proxy and most load balancers.

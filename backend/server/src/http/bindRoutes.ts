@@ -61,6 +61,7 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
           request.headers.authorization,
           request.headers['x-ballast-user'],
           request.headers['x-ballast-actor'],
+          request.headers['x-grafana-id'],
         );
         requirePermission(auth, def.permission);
         const params = parsePart(def.params, request.params, 'params');
