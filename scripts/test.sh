@@ -11,6 +11,18 @@ run() { stage "$@" || failed=1; }
 stage "setup" bash scripts/setup.sh || exit 1
 stage "system packages" ensure_debian_packages prometheus-alertmanager prometheus || exit 1
 stage "postgres" ensure_postgres || exit 1
+# A real Unleash server for the Unleash actuator's tests, kept out of the workspace (its own lockfile);
+# installed again only when its lockfile changed.
+install_unleash() {
+  local marker=tools/unleash/node_modules/.installed-lock-sha256 want
+  want=$(sha256sum tools/unleash/package-lock.json | cut -d' ' -f1)
+  if [ -f "$marker" ] && [ "$(cat "$marker")" = "$want" ]; then
+    echo "unleash-server already installed"
+    return 0
+  fi
+  npm ci --prefix tools/unleash --no-audit --no-fund --loglevel=error && echo "$want" >"$marker"
+}
+stage "unleash server" install_unleash || exit 1
 run "lint" yarn eslint .
 run "format" yarn prettier --check .
 run "typecheck" yarn tsc -p tsconfig.json
