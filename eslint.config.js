@@ -56,4 +56,10 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // jest's test environment and module stubs are CommonJS.
+    files: ['grafana-app/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

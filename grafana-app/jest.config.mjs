@@ -1,12 +1,13 @@
 // Unit and component tests: jsdom + Testing Library, TypeScript through @swc/jest. Tests that reach
 // the API cross into a real Ballast server on SQLite, started once by test/globalSetup.mjs.
 export default {
-  testEnvironment: 'jsdom',
+  testEnvironment: '<rootDir>/test/jsdomWithFetch.cjs',
   roots: ['<rootDir>/src', '<rootDir>/test'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'jsx', 'json'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/test/browser/'],
   transform: {
-    '^.+\\.(t|j)sx?$': [
+    '^.+\\.(m?js|cjs|jsx|tsx?)$': [
       '@swc/jest',
       {
         jsc: {

@@ -45,12 +45,18 @@ export function withQuery(path: string, query: Record<string, QueryValue> = {}):
 export async function readRefusal(res: Response): Promise<BallastRequestError> {
   const text = await res.text().catch(() => '');
   try {
-    const body = JSON.parse(text) as { code?: unknown; message?: unknown };
+    const body = JSON.parse(text) as { code?: unknown; message?: unknown; details?: unknown };
     if (typeof body.message === 'string') {
+      // The fields at fault, so a person sees which filter was refused and why.
+      const details = Array.isArray(body.details)
+        ? (body.details as Array<{ path?: string; message?: string }>)
+            .map((d) => `${d.path ?? ''}: ${d.message ?? ''}`)
+            .join('; ')
+        : '';
       return new BallastRequestError(
         res.status,
         typeof body.code === 'string' ? body.code : 'http_error',
-        body.message,
+        details ? `${body.message} (${details})` : body.message,
       );
     }
   } catch {
