@@ -2,7 +2,7 @@
  * A real Ballast server for the Backstage tests: the production server on a fresh SQLite file and a
  * free port, with an admin client to arrange data and read back what the plugins did.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -20,12 +20,16 @@ export interface TestBallast {
 export async function startBallast(overrides: Record<string, unknown> = {}): Promise<TestBallast> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ballast-backstage-'));
   const adminKey = 'blst_test_' + randomBytes(24).toString('base64url');
+  // Its own empty runbook folder: the repository's runbooks/ are not this test's data.
+  const runbooks = join(dataDir, 'runbooks');
+  mkdirSync(runbooks);
   const config = Config.parse({
     host: '127.0.0.1',
     port: 0,
     logLevel: 'silent',
     dataDir,
     bootstrapAdminKey: adminKey,
+    runbooksDirs: [runbooks],
     ...overrides,
   });
   const server = await startServer(config, () => {});

@@ -39,7 +39,6 @@ export const ballastPlugin = createBackendPlugin({
           createRouter({
             config,
             httpAuth,
-            auth,
             permissions,
             logger,
             identity: createIdentityResolver({ userInfo, catalog, auth }),

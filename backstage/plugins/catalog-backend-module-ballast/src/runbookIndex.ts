@@ -20,9 +20,17 @@ export class RunbookIndex {
     this.#firstLoad = new Promise((resolve) => (this.#loaded = resolve));
   }
 
-  /** Settles after the first refresh, whether it worked or not. */
-  ready(): Promise<void> {
-    return this.#firstLoad;
+  /**
+   * Settles after the first refresh, whether it worked or not, or after `waitMs` if the refresh has not
+   * run by then: processing then goes on without runbook links, and the next loop after a refresh adds them.
+   */
+  ready(waitMs = 30_000): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+      timer.unref?.();
+    });
+    return Promise.race([this.#firstLoad, timeout]).finally(() => clearTimeout(timer));
   }
 
   runbooksOf(service: string): readonly RunbookSummary[] {

@@ -6,7 +6,6 @@
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import type {
-  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -30,7 +29,6 @@ import { errorResponder } from './errors.js';
 export interface RouterDeps {
   config: BallastConfig;
   httpAuth: HttpAuthService;
-  auth: AuthService;
   permissions: PermissionsService;
   identity: IdentityResolver;
   sign: ActorSigner;
