@@ -67,15 +67,20 @@ describe('planPush', () => {
   ).services;
 
   it('puts new and changed services, skips equal and file-managed ones, keeps what others own', () => {
-    const plan = planPush(desired, [
-      current('a', {
-        owner: 'group:default/y',
-        oncall: { static: { people: [{ name: 'Ann' }], startsAt: '2026-01-01T00:00:00Z', shift: '1w' } },
-        links: [{ rel: 'wiki', url: 'https://wiki.test/a' }],
-      }),
-      current('b'),
-      current('c', { managedBy: 'file', owner: 'group:default/z' }),
-    ]);
+    const plan = planPush(
+      desired,
+      [
+        current('a', {
+          owner: 'group:default/y',
+          oncall: { static: { people: [{ name: 'Ann' }], startsAt: '2026-01-01T00:00:00Z', shift: '1w' } },
+          links: [{ rel: 'wiki', url: 'https://wiki.test/a' }],
+        }),
+        current('b'),
+        current('c', { managedBy: 'file', owner: 'group:default/z' }),
+      ],
+      APP,
+    );
+    expect(plan.deletes).toEqual([]);
     expect(plan.unchanged).toBe(1);
     expect(plan.managedByFile).toEqual(['c']);
     expect(plan.puts).toEqual([
@@ -96,6 +101,20 @@ describe('planPush', () => {
   });
 
   it('puts every service when Ballast has none', () => {
-    expect(planPush(desired, []).puts.map((p) => p.name)).toEqual(['a', 'b', 'c']);
+    expect(planPush(desired, [], APP).puts.map((p) => p.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it("deletes only this Backstage's entries whose component is gone, and nothing when Backstage has none", () => {
+    const ballast = [
+      current('a'),
+      current('gone'),
+      current('gone-from-file', { managedBy: 'file' }),
+      current('other-backstage', {
+        links: [{ rel: 'backstage', url: 'https://other.test/catalog/default/component/x', text: 'Backstage' }],
+      }),
+      current('made-by-hand', { links: [] }),
+    ];
+    expect(planPush(desired, ballast, APP).deletes).toEqual(['gone']);
+    expect(planPush(new Map(), ballast, APP).deletes).toEqual([]);
   });
 });

@@ -38,6 +38,8 @@ export function desiredServices(
   for (const e of entities) serviceOfRef.set(stringifyEntityRef(e), ballastServiceOf(e));
   const services = new Map<string, OwnedFields>();
   for (const entity of entities) {
+    // An orphan's location no longer lists it: the catalog keeps it for a while, Ballast need not.
+    if (entity.metadata.annotations?.['backstage.io/orphan'] === 'true') continue;
     const name = ballastServiceOf(entity);
     const ref = stringifyEntityRef(entity);
     if (!validName(name)) {
@@ -107,14 +109,28 @@ const same = (a: OwnedFields, b: OwnedFields): boolean => canonical(a) === canon
 export interface PushPlan {
   /** The PUTs to send: only services whose Backstage-owned fields differ from Ballast's. */
   puts: { name: string; spec: ServiceSpec }[];
+  /** Entries this Backstage pushed (their `backstage` link points into it) whose component is gone. */
+  deletes: string[];
   unchanged: number;
   /** Entries Ballast reads from files, which the API may not change. */
   managedByFile: string[];
 }
 
-export function planPush(desired: Map<string, OwnedFields>, current: CatalogService[]): PushPlan {
+/**
+ * `appBaseUrl` tells this Backstage's entries from others': an entry whose `backstage` link points into
+ * it was pushed from here, and is deleted when its component is gone. An empty Backstage catalog
+ * deletes nothing (a catalog that failed to answer must not empty Ballast's).
+ */
+export function planPush(desired: Map<string, OwnedFields>, current: CatalogService[], appBaseUrl: string): PushPlan {
   const byName = new Map(current.map((s) => [s.name, s]));
-  const plan: PushPlan = { puts: [], unchanged: 0, managedByFile: [] };
+  const plan: PushPlan = { puts: [], deletes: [], unchanged: 0, managedByFile: [] };
+  const ours = (s: CatalogService) =>
+    s.links.some((l) => l.rel === 'backstage' && l.url.startsWith(`${appBaseUrl}/catalog/`));
+  if (desired.size > 0)
+    plan.deletes = current
+      .filter((s) => s.managedBy === 'api' && !desired.has(s.name) && ours(s))
+      .map((s) => s.name)
+      .sort();
   for (const [name, owned] of desired) {
     const existing = byName.get(name);
     if (existing?.managedBy === 'file') {

@@ -24,7 +24,7 @@ const component = (name: string, spec: Record<string, unknown>, annotations: Rec
   spec: { type: 'service', lifecycle: 'production', ...spec },
 });
 
-function catalogFile(inventoryOwner: string): string {
+function catalogFile(inventoryOwner: string, withSearch = true): string {
   const docs = [
     component(
       'checkout',
@@ -32,7 +32,7 @@ function catalogFile(inventoryOwner: string): string {
       { 'ballast.dev/tier': '1' },
     ),
     component('payments', { owner: 'payments' }, { 'ballast.dev/service': 'payments-api' }),
-    component('search', { owner: 'discovery' }),
+    ...(withSearch ? [component('search', { owner: 'discovery' })] : []),
     component('inventory', { owner: inventoryOwner }),
     {
       apiVersion: 'backstage.io/v1alpha1',
@@ -241,5 +241,19 @@ describe('catalog module ballast', () => {
       { method: 'PUT', path: '/v1/services/inventory' },
     ]);
     expect((await services()).get('inventory')?.owner).toBe('group:default/logistics');
+  });
+
+  it('removes from Ballast the service whose component left the catalog, and nothing else', async () => {
+    writeFileSync(join(dir, 'catalog.yaml'), catalogFile('logistics', false));
+    await vi.waitFor(
+      async () => expect((await entity('search'))?.metadata.annotations?.['backstage.io/orphan']).toBe('true'),
+      { timeout: 30_000, interval: 200 },
+    );
+    const before = ballastCalls.length;
+    await scheduler.triggerTask(CATALOG_PUSH_TASK);
+    expect(ballastCalls.slice(before).filter((c) => c.method !== 'GET')).toEqual([
+      { method: 'DELETE', path: '/v1/services/search' },
+    ]);
+    expect([...(await services()).keys()].sort()).toEqual(['checkout', 'inventory', 'payments-api']);
   });
 });

@@ -21,7 +21,7 @@ export async function pushCatalog(deps: {
   ballast: BallastClient;
   logger: LoggerService;
   appBaseUrl: string;
-}): Promise<{ put: string[]; unchanged: number; failed: string[] }> {
+}): Promise<{ put: string[]; deleted: string[]; unchanged: number; failed: string[] }> {
   const { items } = await deps.catalog.getEntities(
     { filter: { kind: 'Component' }, fields: FIELDS },
     { credentials: await deps.auth.getOwnServiceCredentials() },
@@ -29,7 +29,7 @@ export async function pushCatalog(deps: {
   const { services, problems } = desiredServices(items, deps.appBaseUrl);
   for (const problem of problems) deps.logger.warn(`Ballast catalog push skips ${problem}`);
   const { services: current } = await deps.ballast.call('listServices', {});
-  const plan = planPush(services, current);
+  const plan = planPush(services, current, deps.appBaseUrl);
   if (plan.managedByFile.length)
     deps.logger.info(`Ballast catalog push leaves file-managed entries alone: ${plan.managedByFile.join(', ')}`);
   const put: string[] = [];
@@ -50,8 +50,18 @@ export async function pushCatalog(deps: {
       }),
     );
   }
+  const deleted: string[] = [];
+  for (const name of plan.deletes) {
+    try {
+      await deps.ballast.call('deleteService', { params: { name } });
+      deleted.push(name);
+    } catch (err) {
+      failed.push(name);
+      deps.logger.warn(`Ballast refused to delete ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   deps.logger.info(
-    `Ballast catalog push: ${put.length} changed, ${plan.unchanged} unchanged, ${failed.length} refused`,
+    `Ballast catalog push: ${put.length} changed, ${deleted.length} removed, ${plan.unchanged} unchanged, ${failed.length} refused`,
   );
-  return { put: put.sort(), unchanged: plan.unchanged, failed };
+  return { put: put.sort(), deleted, unchanged: plan.unchanged, failed };
 }
