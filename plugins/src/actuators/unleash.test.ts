@@ -7,17 +7,12 @@
  * Needs `npm ci --prefix tools/unleash` once (kept out of the yarn workspace).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startUnleash, type RunningUnleash } from '../../../tools/unleash/harness.js';
 import { ActuatorError, type ActuatorPolicy } from './actuator.js';
 import { FlagSnapshot } from './flagActuator.js';
 import { createActuator } from './config.js';
 import { unleashActuator } from './unleash.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const TOOL = join(ROOT, 'tools/unleash');
 const ADMIN_TOKEN = '*:*.ballast-actuator-test-0123456789abcdef';
 const ENV = 'production';
 
@@ -32,52 +27,9 @@ const policyFor = (stabilizeId: string, flags: string[]): ActuatorPolicy => ({
   expiresAt: '2026-11-22T23:00:00.000Z',
 });
 
-let unleash: ChildProcess | undefined;
+let unleash: RunningUnleash;
 let url = '';
-
-/** Starts the Unleash of tools/unleash and waits for its ready line. */
-function startUnleash(): Promise<string> {
-  if (!existsSync(join(TOOL, 'node_modules/unleash-server'))) {
-    throw new Error(
-      'tools/unleash/node_modules is missing: run `npm ci --prefix tools/unleash` once, then run the tests again',
-    );
-  }
-  const child = spawn(process.execPath, [join(TOOL, 'start.mjs')], {
-    cwd: TOOL,
-    env: {
-      ...process.env,
-      UNLEASH_DATABASE: `ballast_unleash_test_${process.pid}`,
-      UNLEASH_DROP_DATABASE_ON_EXIT: '1',
-      UNLEASH_ADMIN_TOKEN: ADMIN_TOKEN,
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  unleash = child;
-  let out = '';
-  let err = '';
-  return new Promise((resolveUrl, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const line = /^BALLAST_UNLEASH_READY (.+)$/m.exec(out);
-      if (line) resolveUrl((JSON.parse(line[1]!) as { url: string }).url);
-    });
-    child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
-    child.on('exit', (code) => reject(new Error(`Unleash exited (${code}) before it was ready:\n${err}${out}`)));
-    child.on('error', reject);
-  });
-}
-
-/** What a person does in Unleash's UI, through the same admin API. */
-async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${url}/api/admin${path}`, {
-    method,
-    headers: { authorization: ADMIN_TOKEN, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return text ? (JSON.parse(text) as unknown) : null;
-}
+const admin = (method: string, path: string, body?: unknown) => unleash.admin(method, path, body);
 const createFlag = async (name: string, on: boolean) => {
   await admin('POST', '/projects/default/features', { name, type: 'release' });
   if (on) await admin('POST', `/projects/default/features/${name}/environments/${ENV}/on`);
@@ -94,16 +46,11 @@ async function isOn(name: string): Promise<boolean> {
 
 describe('Unleash actuator against a real Unleash', () => {
   beforeAll(async () => {
-    url = await startUnleash();
+    unleash = await startUnleash(`ballast_unleash_test_${process.pid}`, ADMIN_TOKEN);
+    url = unleash.url;
   }, 120_000);
 
-  afterAll(async () => {
-    const child = unleash;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }, 60_000);
+  afterAll(() => unleash?.stop(), 60_000);
 
   it('turns the flags off, keeps their prior state, and on revert restores only what is still as Ballast left it', async () => {
     await createFlag('recommendations', true);

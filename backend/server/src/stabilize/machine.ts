@@ -417,7 +417,7 @@ export function finishExit(s: Stabilize, reverted: boolean, now: number, detail:
       status: state,
       severity: reverted ? 'info' : 'high',
       title: reverted
-        ? `Stabilize for ${scope(next)} ${state}: actuators reverted`
+        ? `Stabilize for ${scope(next)} ${state}: ${detail}`
         : `Stabilize for ${scope(next)} failed to revert: ${detail}`,
       attributes: attributes(next, { delivery: detail }),
     },

@@ -203,8 +203,8 @@ export function stabilizeService(
       const detail =
         d.status === 'reverted'
           ? leftAlone.length
-            ? `${leftAlone.length} left alone because a person changed them meanwhile: ${leftAlone.map((l) => `${l.key} (${l.reason})`).join('; ')}`
-            : 'every actuator acknowledged its revert'
+            ? `actuators reverted; ${leftAlone.length} left alone because a person changed them meanwhile: ${leftAlone.map((l) => `${l.key} (${l.reason})`).join('; ')}`
+            : 'actuators reverted'
           : d.actuations
               .filter((x) => x.status === 'failed')
               .map((x) => `${x.actuator}: ${x.lastError ?? 'failed'}`)
