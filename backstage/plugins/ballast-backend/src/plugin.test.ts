@@ -4,13 +4,14 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coreServices, createServiceFactory, type PermissionsService } from '@backstage/backend-plugin-api';
+import { coreServices, createServiceFactory, type UserInfoService } from '@backstage/backend-plugin-api';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Entity } from '@backstage/catalog-model';
 import type { Event, Stabilize } from '@ballast/contract';
 import { startBallast, type TestBallast } from '../../../test/ballastServer.js';
+import examplePolicy from '../../../test/examplePolicy.js';
 import ballastPlugin from './index.js';
 
 const JANE = 'user:default/jane';
@@ -19,27 +20,25 @@ const VIEWER = 'user:default/vic';
 const NOBODY = 'user:default/nora';
 const SAM = 'user:default/sam';
 
-/** The organisation's policy, as a table: which user holds which Ballast permission. */
-const POLICY: Record<string, string[]> = {
-  [JANE]: ['ballast.events.read', 'ballast.stabilize.request', 'ballast.stabilize.approve'],
-  [BOB]: ['ballast.events.read', 'ballast.stabilize.approve'],
-  [VIEWER]: ['ballast.events.read'],
-  [NOBODY]: [],
-  [SAM]: ['ballast.stabilize.request'],
+/**
+ * The organisation: who is in which group (what a sign-in resolver would say). The policy deciding on
+ * it is backstage/test/examplePolicy.ts, run by the real permission backend.
+ */
+const GROUPS: Record<string, string[]> = {
+  [JANE]: ['group:default/sre', 'group:default/oncall-checkout'],
+  [BOB]: ['group:default/sre'],
+  [VIEWER]: ['group:default/payments'],
+  [NOBODY]: ['group:default/contractors'],
+  [SAM]: ['group:default/oncall-checkout'],
 };
 
-const policyPermissions = createServiceFactory({
-  service: coreServices.permissions,
+const organisationUserInfo = createServiceFactory({
+  service: coreServices.userInfo,
   deps: {},
-  factory: (): PermissionsService => ({
-    async authorize(requests, { credentials }) {
-      const ref = (credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
-      return requests.map((r) => ({
-        result: POLICY[ref]?.includes(r.permission.name) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      }));
-    },
-    async authorizeConditional(requests) {
-      return requests.map(() => ({ result: AuthorizeResult.DENY }));
+  factory: (): UserInfoService => ({
+    async getUserInfo(credentials) {
+      const ref = (credentials.principal as { userEntityRef: string }).userEntityRef;
+      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])] };
     },
   }),
 });
@@ -84,8 +83,13 @@ describe('ballast backend plugin', () => {
     backend = await startTestBackend({
       features: [
         ballastPlugin,
-        policyPermissions,
-        mockServices.rootConfig.factory({ data: { ballast: { baseUrl: ballast.url, apiKey } } }),
+        import('@backstage/plugin-permission-backend'),
+        examplePolicy,
+        permissionsServiceFactory,
+        organisationUserInfo,
+        mockServices.rootConfig.factory({
+          data: { permission: { enabled: true }, ballast: { baseUrl: ballast.url, apiKey } },
+        }),
         catalogServiceMock.factory({
           entities: [
             user('jane', 'Jane@Example.com', 'Jane Doe'),
