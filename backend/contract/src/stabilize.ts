@@ -176,6 +176,8 @@ export const Actuation = z.strictObject({
   /** From the revert: what was put back, and what a person changed meanwhile and was left alone. */
   reverted: z.array(z.string()).optional(),
   leftAlone: z.array(z.strictObject({ key: z.string(), reason: z.string() })).optional(),
+  /** From the revert: what was already as the policy wanted before the stabilize (a flag already off), so nothing was put back. */
+  unchanged: z.array(z.string()).optional(),
   updatedAt: Timestamp,
 });
 export type Actuation = z.infer<typeof Actuation>;

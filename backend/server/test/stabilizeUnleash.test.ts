@@ -64,11 +64,12 @@ describe('stabilize delivered to a real Unleash', () => {
   };
 
   it('turns the flags off on entering and back on when it ends, leaving alone what a person changed', async () => {
-    for (const name of ['recommendations', 'live-inventory', 'promo-banner', 'unrelated']) {
+    for (const name of ['recommendations', 'live-inventory', 'promo-banner', 'unrelated', 'already-off']) {
       await unleash.admin('POST', '/projects/default/features', { name, type: 'release' });
-      await unleash.admin('POST', `/projects/default/features/${name}/environments/production/on`);
+      if (name !== 'already-off')
+        await unleash.admin('POST', `/projects/default/features/${name}/environments/production/on`);
     }
-    const profile = { flags: ['recommendations', 'live-inventory', 'promo-banner'] };
+    const profile = { flags: ['recommendations', 'live-inventory', 'promo-banner', 'already-off'] };
     expect((await call('/v1/stabilize/profiles/checkout', 'PUT', profile)).status).toBe(200);
 
     const entered = await call('/v1/stabilize/requests', 'POST', {
@@ -95,8 +96,10 @@ describe('stabilize delivered to a real Unleash', () => {
       actual: 'reverted',
       reverted: expect.arrayContaining(['recommendations', 'live-inventory']),
       leftAlone: [{ key: 'promo-banner', reason: expect.stringMatching(/.+/) }],
+      unchanged: ['already-off'],
     });
-    for (const f of profile.flags) expect(await isOn(f)).toBe(true);
+    for (const f of ['recommendations', 'live-inventory', 'promo-banner']) expect(await isOn(f)).toBe(true);
+    expect(await isOn('already-off')).toBe(false); // it was off before: the revert leaves it off
 
     const events = (await call(`/v1/events?source=stabilize&service=checkout`)).json.events as {
       status: string;

@@ -73,6 +73,7 @@ function toActuation(r: Row): Actuation {
     ...(due !== null && { nextAttemptAt: iso(due) }),
     ...(r.last_error && { lastError: r.last_error }),
     ...(report && { reverted: report.reverted, leftAlone: report.leftAlone }),
+    ...(report?.unchanged?.length && { unchanged: report.unchanged }),
     updatedAt: iso(Number(r.updated_at)),
   };
 }
