@@ -41,5 +41,8 @@ else
   failed=1
 fi
 
+# The Backstage packages: their own typecheck and tests (Backstage test backends, a real Ballast).
+run "backstage" bash backstage/test.sh
+
 echo "total: $((SECONDS - start))s"
 exit $failed

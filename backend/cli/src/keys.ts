@@ -25,7 +25,10 @@ function createCommand(ctx: CommandContext): Command {
       collect,
     )
     .option('--expires-in-days <n>', 'expire the key after this many days (default: never)', integer)
-    .option('--kind <kind>', 'standard, or grafana-proxy for the Grafana plugin (default: standard)')
+    .option(
+      '--kind <kind>',
+      'standard, grafana-proxy for the Grafana plugin, or backstage for the Backstage plugin (default: standard)',
+    )
     .option('--json', 'print the key and its secret as JSON')
     .action(async (opts: CreateOptions, cmd: Command) => {
       // Role and kind are the server's to check, so its message names the allowed values.
