@@ -14,11 +14,13 @@ interface Props {
   fresh?: boolean;
   onSelect?: (event: Event) => void;
   style?: React.CSSProperties;
+  /** For narrow panels: time, kind, title and the bar; no service column. */
+  compact?: boolean;
 }
 
 const clamp = (v: number) => Math.max(0, Math.min(100, v));
 
-export function EventRow({ event, from, to, selected, fresh, onSelect, style }: Props) {
+export function EventRow({ event, from, to, selected, fresh, onSelect, style, compact }: Props) {
   const s = useStyles2(getStyles);
   const start = Date.parse(event.occurredAt);
   const end = event.endedAt ? Date.parse(event.endedAt) : undefined;
@@ -31,20 +33,24 @@ export function EventRow({ event, from, to, selected, fresh, onSelect, style }: 
       aria-selected={selected}
       data-testid="event-row"
       data-seq={event.seq}
-      className={cx(s.row, selected && s.selected, fresh && s.fresh)}
+      className={cx(s.row, compact && s.compact, selected && s.selected, fresh && s.fresh)}
       style={style}
       onClick={() => onSelect?.(event)}
     >
       <span className={cx(s.sev, s[event.severity])} title={event.severity} />
-      <span className={s.time}>{new Date(start).toLocaleString()}</span>
+      <span className={s.time}>
+        {compact ? new Date(start).toLocaleTimeString() : new Date(start).toLocaleString()}
+      </span>
       <span className={s.kind}>{event.kind}</span>
       <span className={s.title} title={event.title}>
         {event.title}
       </span>
-      <span className={s.service}>
-        {event.service ?? '—'}
-        {event.environment ? ` · ${event.environment}` : ''}
-      </span>
+      {!compact && (
+        <span className={s.service}>
+          {event.service ?? '—'}
+          {event.environment ? ` · ${event.environment}` : ''}
+        </span>
+      )}
       <span className={s.track} aria-label={end !== undefined ? 'range' : 'point'}>
         {end !== undefined ? (
           <span data-testid="range-bar" className={s.bar} style={{ left: `${left}%`, width: `${width}%` }} />
@@ -68,6 +74,7 @@ const getStyles = (theme: GrafanaTheme2) => ({
     cursor: 'pointer',
     '&:hover': { background: theme.colors.action.hover },
   }),
+  compact: css({ gridTemplateColumns: '6px 120px 90px minmax(80px, 1fr) 80px' }),
   selected: css({ background: theme.colors.action.selected }),
   fresh: css({ boxShadow: `inset 3px 0 0 ${theme.colors.primary.main}` }),
   sev: css({ width: 6, height: 28, borderRadius: 3 }),

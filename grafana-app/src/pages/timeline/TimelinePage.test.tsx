@@ -26,6 +26,11 @@ describe('TimelinePage', () => {
     expect(titles()[5]).toContain('Deploy checkout 1.4.1');
     // The 1.4.1 deploy lasted four minutes: a bar, the others are points.
     expect(screen.getAllByTestId('range-bar')).toHaveLength(1);
+    // Start and resolve of INC-7 are one range, beside the deploy's.
+    const lanes = await screen.findAllByTestId('range-lane');
+    expect(lanes.map((l) => l.textContent)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^incident · Checkout error rate above 5%/)]),
+    );
 
     fireEvent.change(screen.getByLabelText('Search events'), { target: { value: 'rollback' } });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));

@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react';
 import type { BallastApi } from '../../api/ballast';
 import { EventDrawer } from '../../components/EventDrawer';
 import { EventRow, ROW_HEIGHT } from '../../components/EventRow';
+import { RangeStrip } from '../../components/RangeStrip';
 import { resolveWindow, type RawWindow } from '../../components/timeWindow';
 import { useTimeline, type TimelineFilters } from '../../components/useTimeline';
 import { VirtualList } from '../../components/VirtualList';
@@ -144,6 +145,9 @@ export function TimelinePage({
           ))}
         </nav>
         <main className={s.main}>
+          {range.ok && timeline.status !== 'error' && (
+            <RangeStrip api={api} filters={filters} from={iso.from} to={iso.to} />
+          )}
           {timeline.status === 'loading' && <LoadingPlaceholder text="Loading events…" />}
           {timeline.status === 'error' && (
             <Alert severity="error" title="Ballast could not be read">

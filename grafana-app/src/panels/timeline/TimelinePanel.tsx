@@ -89,6 +89,7 @@ export function TimelinePanel({ options, timeRange, width, height, replaceVariab
               from={timeRange.from.valueOf()}
               to={timeRange.to.valueOf()}
               style={style}
+              compact
               onSelect={() => window.open(`${timelineLink}`, '_self')}
             />
           )}
