@@ -9,19 +9,11 @@ import CopyPlugin from 'copy-webpack-plugin';
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8'));
 
-/** What Grafana's SystemJS provides to plugins; the preview host provides the same list and no more. */
-export const SHARED = [
-  'react',
-  'react-dom',
-  'react/jsx-runtime',
-  '@grafana/data',
-  '@grafana/ui',
-  '@grafana/runtime',
-  '@emotion/css',
-  'rxjs',
-  'rxjs/operators',
-  'lodash',
-];
+/**
+ * What Grafana's SystemJS provides to plugins (sharedPackages.json): kept external here, provided by
+ * the preview host, and the only imports the dist scan allows.
+ */
+export const SHARED = JSON.parse(readFileSync(resolve(here, 'sharedPackages.json'), 'utf8'));
 
 const entries = {
   module: './src/module.tsx',

@@ -9,20 +9,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const out = join(here, 'vendor', 'shared.js');
 const stamp = join(here, 'vendor', 'shared.stamp');
 
-/** The bare names the host provides: the same list webpack keeps external (webpack.config.mjs SHARED). */
-export const PROVIDED = {
-  react: 'react',
-  'react-dom': 'react-dom',
-  'react-dom/client': 'react-dom/client',
-  'react/jsx-runtime': 'react/jsx-runtime',
-  '@grafana/data': '@grafana/data',
-  '@grafana/ui': '@grafana/ui',
-  '@grafana/runtime': '@grafana/runtime',
-  '@emotion/css': '@emotion/css',
-  rxjs: 'rxjs',
-  'rxjs/operators': 'rxjs/operators',
-  lodash: 'lodash',
-};
+/** The bare names the host provides: the packages Grafana shares with plugins, and react-dom/client for the host itself. */
+export const PROVIDED = [
+  ...JSON.parse(readFileSync(join(here, '..', 'sharedPackages.json'), 'utf8')),
+  'react-dom/client',
+];
 
 function versions() {
   const v = {};
@@ -43,12 +34,12 @@ function versions() {
 }
 
 export async function buildShared() {
-  const want = versions();
+  const want = versions() + JSON.stringify(PROVIDED);
   if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === want) return out;
   const { build } = await import('esbuild');
-  const entry = Object.entries(PROVIDED)
-    .map(([name, spec], i) => `import * as m${i} from '${spec}';\nshared[${JSON.stringify(name)}] = m${i};`)
-    .join('\n');
+  const entry = PROVIDED.map(
+    (name, i) => `import * as m${i} from '${name}';\nshared[${JSON.stringify(name)}] = m${i};`,
+  ).join('\n');
   mkdirSync(dirname(out), { recursive: true });
   await build({
     stdin: {

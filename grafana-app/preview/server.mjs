@@ -15,6 +15,7 @@ import { buildShared } from './buildShared.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = resolve(here, '..', 'dist');
 const require_ = (p) => fileURLToPath(import.meta.resolve(p));
+const iconsDir = join(dirname(require_('@grafana/ui/package.json')), 'dist', 'public', 'img', 'icons');
 
 export const USERS = {
   admin: { login: 'admin', role: 'Admin' },
@@ -143,6 +144,10 @@ export async function startPreview({
       const path = url.pathname;
       let m;
       if (staticFiles[path]) return serveFile(res, staticFiles[path]);
+      if ((m = /^\/public\/build\/img\/icons\/([a-z-]+\/[a-z0-9-]+\.svg)$/.exec(path))) {
+        // Grafana serves @grafana/ui's icons from public/build; so does the host.
+        return serveFile(res, join(iconsDir, m[1]));
+      }
       if ((m = /^\/public\/plugins\/([a-z0-9-]+)\/(.+)$/.exec(path))) {
         const plugin = plugins[m[1]];
         if (!plugin) return send(res, 404, { message: `plugin ${m[1]} not found` });
@@ -224,7 +229,7 @@ export async function startPreview({
         };
         const html = readFileSync(join(here, 'index.html'), 'utf8').replace(
           '<!--boot-data-->',
-          `<script>window.grafanaBootData = ${JSON.stringify(bootData).replace(/</g, '\\u003c')};</script>`,
+          `<script>window.__grafana_public_path__ = '/public/'; window.grafanaBootData = ${JSON.stringify(bootData).replace(/</g, '\\u003c')};</script>`,
         );
         return send(res, 200, html, 'text/html');
       }

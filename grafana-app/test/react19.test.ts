@@ -6,21 +6,11 @@
 // Grafana shares with plugins.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharedPackages from '../sharedPackages.json';
 
 const dist = join(__dirname, '..', 'dist');
 const modules = ['module.js', 'datasource/module.js', 'panels/timeline/module.js'];
-const SHARED = new Set([
-  'react',
-  'react-dom',
-  'react/jsx-runtime',
-  '@grafana/data',
-  '@grafana/ui',
-  '@grafana/runtime',
-  '@emotion/css',
-  'rxjs',
-  'rxjs/operators',
-  'lodash',
-]);
+const SHARED = new Set<string>(sharedPackages);
 
 const REMOVED_IN_REACT_19: Array<[string, RegExp]> = [
   ['findDOMNode', /findDOMNode/],

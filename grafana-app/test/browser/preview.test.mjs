@@ -79,6 +79,17 @@ describe('the built plugin in the preview host', () => {
     await page.close();
   });
 
+  it('the time range comes from the URL and shows in the time picker', async () => {
+    const { page } = await open(`/a/${APP}/timeline?from=now-2h&to=now&service=checkout`);
+    await page.getByTestId('event-row').first().waitFor();
+    const rows = await page.getByTestId('event-row').allInnerTexts();
+    assert.ok(rows.some((r) => r.includes('Deploy checkout 1.4.2')));
+    assert.ok(!rows.some((r) => r.includes('Deploy checkout 1.4.1')), '1.4.1 was three hours ago');
+    assert.match(await page.locator('body').innerText(), /Last 2 hours/);
+    await shot(page, 'timeline-time-range');
+    await page.close();
+  });
+
   it('a search narrows the list and lands in the URL', async () => {
     const { page } = await open(`/a/${APP}/timeline`);
     await page.getByTestId('event-row').first().waitFor();
@@ -106,7 +117,7 @@ describe('the built plugin in the preview host', () => {
     const { page } = await open(`/a/${APP}/timeline?service=checkout`);
     await page.getByTestId('event-row').first().waitFor();
     await page.getByLabel('Live tail').check({ force: true });
-    await page.getByTestId('tail-state').filter({ hasText: 'live' }).waitFor();
+    await page.getByTestId('tail-state').filter({ hasText: 'following new events' }).waitFor();
     await api(ballast.url, ballast.keys.admin, 'POST', '/v1/events', {
       events: [
         {

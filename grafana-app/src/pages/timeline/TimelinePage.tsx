@@ -2,8 +2,8 @@
 // virtual list that pages as it scrolls, the live tail, and the detail of one event.
 import type { Event } from '@ballast/contract';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, Input, LoadingPlaceholder, Switch, useStyles2 } from '@grafana/ui';
+import type { GrafanaTheme2, TimeRange } from '@grafana/data';
+import { Alert, Button, Input, LoadingPlaceholder, Switch, TimeRangePicker, useStyles2 } from '@grafana/ui';
 import { useMemo, useState } from 'react';
 import type { BallastApi } from '../../api/ballast';
 import { EventDrawer } from '../../components/EventDrawer';
@@ -25,12 +25,18 @@ export interface TimelinePageProps {
 const FACETS = ['service', 'environment', 'source', 'kind', 'severity'] as const;
 type Facet = (typeof FACETS)[number];
 
-const WINDOWS: Array<{ label: string; from: string }> = [
-  { label: '1h', from: 'now-1h' },
-  { label: '6h', from: 'now-6h' },
-  { label: '24h', from: 'now-24h' },
-  { label: '7d', from: 'now-7d' },
-];
+const TAIL_TEXT = {
+  connecting: 'connecting…',
+  live: 'following new events',
+  reconnecting: 'reconnecting…',
+  stopped: 'stopped',
+} as const;
+
+/** A picked range back into URL form: relative ranges stay relative (now-6h), absolute ones become epoch ms. */
+const toRaw = (t: TimeRange): RawWindow => ({
+  from: typeof t.raw.from === 'string' ? t.raw.from : String(t.from.valueOf()),
+  to: typeof t.raw.to === 'string' ? t.raw.to : String(t.to.valueOf()),
+});
 
 export function TimelinePage({
   api,
@@ -56,6 +62,12 @@ export function TimelinePage({
     ? { from: range.value.from.toISOString(), to: range.value.to.toISOString() }
     : { from: new Date(0).toISOString(), to: new Date().toISOString() };
   const timeline = useTimeline(api, filters, iso, live);
+  const fromMs = range.ok ? range.value.from.valueOf() : 0;
+  const toMs = range.ok ? range.value.to.valueOf() : Date.now();
+  const shift = (by: number) => {
+    const d = (toMs - fromMs) * by;
+    onWindowChange({ from: String(Math.round(fromMs + d)), to: String(Math.round(toMs + d)) });
+  };
 
   const update = (next: TimelineFilters) => {
     setFilters(next);
@@ -80,9 +92,6 @@ export function TimelinePage({
     return out;
   }, [timeline.events, filters]);
 
-  const fromMs = range.ok ? range.value.from.valueOf() : 0;
-  const toMs = range.ok ? range.value.to.valueOf() : Date.now();
-
   return (
     <div className={s.page}>
       <form
@@ -101,22 +110,21 @@ export function TimelinePage({
           width={48}
         />
         <Button type="submit">Search</Button>
-        <div className={s.windows} role="group" aria-label="Time window">
-          {WINDOWS.map((w) => (
-            <Button
-              key={w.label}
-              size="sm"
-              variant={raw.from === w.from && raw.to === 'now' ? 'primary' : 'secondary'}
-              onClick={() => onWindowChange({ from: w.from, to: 'now' })}
-              type="button"
-            >
-              {w.label}
-            </Button>
-          ))}
-        </div>
+        {range.ok && (
+          <TimeRangePicker
+            value={range.value}
+            onChange={(t) => onWindowChange(toRaw(t))}
+            onChangeTimeZone={() => {}}
+            onMoveBackward={() => shift(-0.5)}
+            onMoveForward={() => shift(0.5)}
+            onZoom={() =>
+              onWindowChange({ from: String(fromMs - (toMs - fromMs) / 2), to: String(toMs + (toMs - fromMs) / 2) })
+            }
+          />
+        )}
         <label className={s.live}>
           <Switch value={live} onChange={() => setLive(!live)} aria-label="Live tail" />
-          Live {live && <span data-testid="tail-state">{timeline.tail}</span>}
+          Live {live && <span data-testid="tail-state">{TAIL_TEXT[timeline.tail]}</span>}
         </label>
       </form>
       {!range.ok && <Alert title="The time range in the URL is not valid">{range.error.message}</Alert>}
@@ -196,7 +204,6 @@ export function TimelinePage({
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
   toolbar: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', flexWrap: 'wrap' }),
-  windows: css({ display: 'flex', gap: theme.spacing(0.5) }),
   live: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'center', marginLeft: 'auto' }),
   body: css({ display: 'flex', gap: theme.spacing(2), alignItems: 'flex-start' }),
   facets: css({ width: 200, flexShrink: 0, display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
