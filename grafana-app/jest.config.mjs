@@ -2,10 +2,10 @@
 // the API cross into a real Ballast server on SQLite, started once by test/globalSetup.mjs.
 export default {
   testEnvironment: '<rootDir>/test/jsdomWithFetch.cjs',
-  roots: ['<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/src', '<rootDir>/test', '<rootDir>/preview'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'jsx', 'json'],
-  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/browser/'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx', '**/*.test.mjs'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/browser/', '/preview/vendor/'],
   transform: {
     '^.+\\.(m?js|cjs|jsx|tsx?)$': [
       '@swc/jest',
