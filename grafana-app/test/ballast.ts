@@ -15,10 +15,10 @@ export const server = () => ({
 });
 
 /** A fetch that does what Grafana's proxy route does: rewrite the base and add the route's headers. */
-export function proxyFetch(key: string, user?: string): FetchLike {
+export function proxyFetch(key: string, user?: string, realFetch: typeof fetch = fetch): FetchLike {
   const { url } = server();
   return (input, init = {}) =>
-    fetch(input.replace(/^\/proxy/, `${url}/v1`), {
+    realFetch(input.replace(/^\/proxy/, `${url}/v1`), {
       ...init,
       headers: {
         ...(init.headers as Record<string, string>),
