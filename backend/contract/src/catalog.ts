@@ -54,6 +54,20 @@ export const ServiceSpec = z.strictObject({
     .optional(),
   /** 1 is the most critical. */
   tier: z.number().int().min(1).max(4).optional(),
+  /** The system it belongs to, e.g. `system:default/shop` (Backstage's `spec.system`). */
+  system: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^([a-z]+:)?([A-Za-z0-9._-]+\/)?[A-Za-z0-9._-]+$/, 'a system reference such as system:default/shop')
+    .optional(),
+  /** Backstage's `spec.lifecycle`: production, experimental, deprecated, or the organisation's own. */
+  lifecycle: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._-]+$/, 'a word such as production or experimental')
+    .optional(),
   repo: HttpUrl.optional(),
   dashboards: z
     .array(z.strictObject({ title: z.string().min(1).max(256), url: HttpUrl }))
@@ -91,6 +105,8 @@ export const CatalogService = z.object({
   description: z.string().optional(),
   owner: z.string().optional(),
   tier: z.number().int().optional(),
+  system: z.string().optional(),
+  lifecycle: z.string().optional(),
   repo: z.string().optional(),
   dashboards: z.array(z.object({ title: z.string(), url: z.string() })),
   links: z.array(Link),

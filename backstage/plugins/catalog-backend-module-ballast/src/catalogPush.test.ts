@@ -37,6 +37,22 @@ describe('desiredServices', () => {
     expect(services.get('a')?.tier).toBe(tier);
   });
 
+  it('takes the system as a full reference and a well-formed lifecycle, and leaves out an odd one', () => {
+    const withSpec = (name: string, spec: Entity['spec']): Entity => ({ ...component(name), spec });
+    const { services } = desiredServices(
+      [withSpec('a', { system: 'shop', lifecycle: 'production' }), withSpec('b', { lifecycle: 'not a word!' })],
+      APP,
+    );
+    expect(services.get('a')).toMatchObject({ system: 'system:default/shop', lifecycle: 'production' });
+    expect(services.get('b')?.lifecycle).toBeUndefined();
+    // A lifecycle changed in Backstage is a change to push.
+    const plan = planPush(services, [current('a', { system: 'system:default/shop', lifecycle: 'experimental' })], APP);
+    expect(plan.puts.map((p) => [p.name, p.spec.lifecycle])).toEqual([
+      ['a', 'production'],
+      ['b', undefined],
+    ]);
+  });
+
   it('maps dependsOn relations to Ballast service names and reports clashes and bad names', () => {
     const { services, problems } = desiredServices(
       [

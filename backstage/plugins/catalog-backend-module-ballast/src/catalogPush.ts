@@ -1,5 +1,5 @@
 /**
- * What Backstage knows of each service (owner, tier, dependencies, system, description) pushed to
+ * What Backstage knows of each service (owner, tier, lifecycle, system, dependencies, description) pushed to
  * Ballast's catalog: one read of Ballast's catalog, then a PUT for each service that differs, and
  * nothing for those that do not. Fields Backstage does not own (on-call, dashboards, repo, other
  * links) are kept as Ballast has them.
@@ -22,6 +22,8 @@ export interface OwnedFields {
   description?: string;
   owner?: string;
   tier?: number;
+  system?: string;
+  lifecycle?: string;
   dependsOn: string[];
   links: Link[];
 }
@@ -64,9 +66,12 @@ export function desiredServices(
     const links: Link[] = [
       { rel: 'backstage', url: `${appBaseUrl}/catalog/${namespace}/component/${entityName}`, text: 'Backstage' },
     ];
-    const system = (entity.spec as { system?: unknown } | undefined)?.system;
+    const spec = entity.spec as { system?: unknown; lifecycle?: unknown } | undefined;
+    const system = spec?.system;
+    let systemRef: string | undefined;
     if (typeof system === 'string' && system) {
       const s = parseEntityRef(system, { defaultKind: 'system', defaultNamespace: namespace });
+      systemRef = stringifyEntityRef(s);
       links.push({
         rel: 'system',
         url: `${appBaseUrl}/catalog/${s.namespace}/system/${s.name}`,
@@ -74,10 +79,13 @@ export function desiredServices(
       });
     }
     const tier = ballastTierOf(entity);
+    const lifecycle = typeof spec?.lifecycle === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(spec.lifecycle);
     services.set(name, {
       ...(entity.metadata.description && { description: entity.metadata.description.slice(0, 2000) }),
       ...(owner && { owner }),
       ...(tier !== undefined && { tier }),
+      ...(systemRef && { system: systemRef }),
+      ...(lifecycle && { lifecycle: spec!.lifecycle as string }),
       dependsOn,
       links,
     });
@@ -90,6 +98,8 @@ function ownedOf(current: CatalogService): OwnedFields {
     ...(current.description !== undefined && { description: current.description }),
     ...(current.owner !== undefined && { owner: current.owner }),
     ...(current.tier !== undefined && { tier: current.tier }),
+    ...(current.system !== undefined && { system: current.system }),
+    ...(current.lifecycle !== undefined && { lifecycle: current.lifecycle }),
     dependsOn: [...current.dependsOn].sort(),
     links: current.links.filter((l) => OUR_RELS.has(l.rel)),
   };
@@ -101,6 +111,8 @@ const canonical = (o: OwnedFields): string =>
     o.description ?? null,
     o.owner ?? null,
     o.tier ?? null,
+    o.system ?? null,
+    o.lifecycle ?? null,
     o.dependsOn,
     o.links.map((l) => [l.rel, l.url, l.text ?? null]),
   ]);
@@ -145,6 +157,8 @@ export function planPush(desired: Map<string, OwnedFields>, current: CatalogServ
       ...(owned.description !== undefined && { description: owned.description }),
       ...(owned.owner !== undefined && { owner: owned.owner }),
       ...(owned.tier !== undefined && { tier: owned.tier }),
+      ...(owned.system !== undefined && { system: owned.system }),
+      ...(owned.lifecycle !== undefined && { lifecycle: owned.lifecycle }),
       dependsOn: owned.dependsOn,
       links: [...(existing?.links.filter((l) => !OUR_RELS.has(l.rel)) ?? []), ...owned.links],
       ...(existing?.repo !== undefined && { repo: existing.repo }),

@@ -189,7 +189,7 @@ describe('catalog module ballast', () => {
     expect(callsTo('GET', '/v1/runbooks')).toHaveLength(2);
   });
 
-  it('pushes owner, tier, dependencies and system as a diff, keeping what Backstage does not own', async () => {
+  it('pushes owner, tier, lifecycle, system and dependencies as a diff, keeping what Backstage does not own', async () => {
     const before = ballastCalls.length;
     await scheduler.triggerTask(CATALOG_PUSH_TASK);
     const first = ballastCalls.slice(before);
@@ -206,6 +206,8 @@ describe('catalog module ballast', () => {
     expect(checkout).toMatchObject({
       owner: 'group:default/payments',
       tier: 1,
+      system: 'system:default/shop',
+      lifecycle: 'production',
       dependsOn: ['orders-db', 'payments-api'],
       dashboards: [{ title: 'Checkout', url: 'https://grafana.test/d/checkout' }],
       oncall: { static: { people: [{ name: 'Ann' }], shift: '1w' } },

@@ -11,6 +11,7 @@ const FIELDS = [
   'metadata.annotations',
   'metadata.labels',
   'spec.system',
+  'spec.lifecycle',
   'relations',
 ];
 
