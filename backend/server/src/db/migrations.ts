@@ -348,6 +348,27 @@ const migrations: Migration[] = [
       await knex.schema.dropTableIfExists('stabilize_actuations');
     },
   },
+  {
+    name: '012_slo_sli_by_time',
+    async up(knex, dialect) {
+      // SLO status reads one time range for all SLOs at once: by (time, slo_key) the SLOs' rows for that
+      // range lie together, and carrying the counts keeps the read in the index, where the primary key
+      // costs a descent and a heap page per SLO. Built from the rows already stored. Not on SQLite: its
+      // tables are clustered by the primary key and a descent is a walk of cached pages in process;
+      // measured at 1,000 SLOs × 30 days, the index read no faster and nearly doubled the file.
+      if (dialect !== 'postgres') return;
+      for (const [table, unit] of [
+        ['slo_sli_minute', 'minute'],
+        ['slo_sli_hour', 'hour'],
+        ['slo_sli_day', 'day'],
+      ])
+        await knex.raw(`CREATE INDEX ${table}_by_time ON ${table} (${unit}, slo_key) INCLUDE (good, total)`);
+    },
+    async down(knex) {
+      for (const table of ['slo_sli_minute', 'slo_sli_hour', 'slo_sli_day'])
+        await knex.raw(`DROP INDEX IF EXISTS ${table}_by_time`);
+    },
+  },
 ];
 
 /**

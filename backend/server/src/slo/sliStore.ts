@@ -1,7 +1,9 @@
 /**
  * Pushed SLI counts: one row per minute (replaced when sent again), and one per hour and per UTC day kept
  * equal to the sum of their minutes by adding each minute's change, so that long windows read days, then
- * hours and minutes at their edges.
+ * hours and minutes at their edges. Writes go by SLO (primary key: slo_key, then time); status reads one
+ * time range for all SLOs at once, which on PostgreSQL each level's second index (time, then slo_key,
+ * with the counts) serves as one range instead of a descent per SLO.
  */
 import type { Knex } from 'knex';
 import { DAY, HOUR, MINUTE } from './windows.js';
@@ -128,10 +130,44 @@ function decompose(name: string, from: number, to: number, level: number, out: P
   if (b * unit < to) decompose(name, b * unit, to, level + 1, out);
 }
 
+/** Bound parameters per statement, under SQLite's 32,766 and PostgreSQL's 65,535. */
+const MAX_BINDINGS = 30_000;
+/** Scans per statement (under SQLite's 500 terms of a compound SELECT) and parts per scan. */
+const MAX_SCANS = 100;
+const MAX_SCAN_PARTS = 50;
+
 /**
- * Sums of good and total per SLO key and range, every range read as whole hours from the hour table and
- * the minutes before the first and after the last whole hour from the minute table. A handful of
- * queries for any number of SLOs sharing the same ranges.
+ * One contiguous range of a level read in one pass: cut where any of its parts starts or ends, each
+ * row counted once in its segment, and each segment added to the ranges of the parts covering it.
+ */
+interface Scan {
+  cuts: number[];
+  /** Per segment [cuts[i], cuts[i + 1]): the names of the ranges it belongs to. */
+  names: string[][];
+}
+
+function scansOf(parts: Part[]): Scan[] {
+  const groups: Part[][] = [];
+  for (const p of [...parts].sort((a, b) => a.from - b.from)) {
+    const g = groups.at(-1);
+    if (g && g.length < MAX_SCAN_PARTS && p.from <= Math.max(...g.map((x) => x.to))) g.push(p);
+    else groups.push([p]);
+  }
+  return groups.map((g) => {
+    const cuts = [...new Set(g.flatMap((p) => [p.from, p.to]))].sort((a, b) => a - b);
+    const names = cuts
+      .slice(0, -1)
+      .map((from, i) => g.filter((p) => p.from <= from && cuts[i + 1]! <= p.to).map((p) => p.name));
+    return { cuts, names };
+  });
+}
+
+type SumRow = { scan: number | string; seg: number | string; slo_key: number | string; good: unknown; total: unknown };
+
+/**
+ * Sums of good and total per SLO key and range: each range read as whole days, then the whole hours and
+ * minutes at its edges. For any number of SLOs sharing the same ranges, one statement per level, each
+ * stored row read once however many ranges hold it.
  */
 export async function sumRanges(db: Knex, keys: number[], ranges: Range[]): Promise<Sums> {
   const out: Sums = new Map();
@@ -140,52 +176,41 @@ export async function sumRanges(db: Knex, keys: number[], ranges: Range[]): Prom
 
   const all = LEVELS.map(() => [] as Part[]);
   for (const r of ranges) decompose(r.name, r.from, r.to, 0, all);
-  // Windows ending at the same instant share their leading parts: each distinct part is summed once.
-  const parts = all.map((level) => {
-    const byBounds = new Map<string, Part & { names: string[] }>();
-    for (const p of level) {
-      const k = `${p.from}:${p.to}`;
-      const hit = byBounds.get(k);
-      if (hit) hit.names.push(p.name);
-      else byBounds.set(k, { ...p, names: [p.name] });
-    }
-    return [...byBounds.values()];
-  });
 
-  async function read(table: string, unit: string, parts: (Part & { names: string[] })[]) {
-    if (parts.length === 0) return;
-    // Parts that overlap are read in one scan; disjoint ones (the far edges of long windows) apart.
-    const sorted = [...parts].sort((a, b) => a.from - b.from);
-    const groups: (Part & { names: string[] })[][] = [];
-    for (const p of sorted) {
-      const g = groups.at(-1);
-      if (g && p.from <= Math.max(...g.map((x) => x.to))) g.push(p);
-      else groups.push([p]);
-    }
-    for (const g of groups) {
-      const lo = Math.min(...g.map((p) => p.from));
-      const hi = Math.max(...g.map((p) => p.to));
-      const cols: string[] = [];
-      const bindings: number[] = [];
-      g.forEach((p, i) => {
-        cols.push(`SUM(CASE WHEN ${unit} >= ? AND ${unit} < ? THEN good END) AS g${i}`);
-        cols.push(`SUM(CASE WHEN ${unit} >= ? AND ${unit} < ? THEN total END) AS t${i}`);
-        bindings.push(p.from, p.to, p.from, p.to);
-      });
-      const rows: Record<string, unknown>[] = await db
-        .select(db.raw(`slo_key, ${cols.join(', ')}`, bindings))
-        .from(table)
-        .whereIn('slo_key', keys)
-        .andWhere(unit, '>=', lo)
-        .andWhere(unit, '<', hi)
-        .groupBy('slo_key');
-      for (const row of rows) {
-        const key = Number(row.slo_key);
-        g.forEach((p, i) => p.names.forEach((name) => addTo(out, key, name, row[`g${i}`], row[`t${i}`])));
+  // Each scan is one time range for all the SLOs: on PostgreSQL a contiguous read of the level's
+  // (time, slo_key) index (012_slo_sli_by_time), which carries the counts; on SQLite a descent of the
+  // primary key per SLO, cheap there.
+  async function read(table: string, unit: string, scans: Scan[]) {
+    for (let s = 0; s < scans.length; s += MAX_SCANS) {
+      const some = scans.slice(s, s + MAX_SCANS);
+      const fixed = some.reduce((n, scan) => n + scan.cuts.length, 0);
+      const step = Math.floor((MAX_BINDINGS - fixed) / some.length);
+      for (let k = 0; k < keys.length; k += step) {
+        const chunk = keys.slice(k, k + step);
+        const inList = chunk.map(() => '?').join(', ');
+        const bindings: number[] = [];
+        const sql = some
+          .map((scan, i) => {
+            const { cuts } = scan;
+            const whens = cuts.slice(1, -1).map((_, j) => `WHEN ${unit} < ? THEN ${j}`);
+            bindings.push(...cuts.slice(1, -1), cuts[0]!, cuts.at(-1)!, ...chunk);
+            const seg = whens.length ? `CASE ${whens.join(' ')} ELSE ${whens.length} END` : '0';
+            return (
+              `SELECT ${i} AS scan, ${seg} AS seg, slo_key, SUM(good) AS good, SUM(total) AS total FROM ${table} ` +
+              `WHERE ${unit} >= ? AND ${unit} < ? AND slo_key IN (${inList}) GROUP BY 2, slo_key`
+            );
+          })
+          .join(' UNION ALL ');
+        const result = await db.raw(sql, bindings);
+        // better-sqlite3 answers the rows, pg a result holding them.
+        const rows: SumRow[] = Array.isArray(result) ? result : result.rows;
+        for (const row of rows)
+          for (const name of some[Number(row.scan)]!.names[Number(row.seg)]!)
+            addTo(out, Number(row.slo_key), name, row.good, row.total);
       }
     }
   }
-  for (const [i, level] of LEVELS.entries()) await read(level.table, level.unit, parts[i]!);
+  for (const [i, level] of LEVELS.entries()) await read(level.table, level.unit, scansOf(all[i]!));
   return out;
 }
 
