@@ -62,11 +62,8 @@ export function refusal(route, pluginJson, user) {
 
 /** The request Grafana would send on: target URL and headers (the caller's cookies and auth dropped). */
 export function proxiedRequest(route, proxyPath, search, settings, user, incomingHeaders) {
-  const data = {
-    JsonData: settings.jsonData ?? {},
-    SecureJsonData: settings.secureJsonData ?? {},
-    User: { Login: user.login },
-  };
+  // What Grafana renders route templates with: nothing about the user.
+  const data = { JsonData: settings.jsonData ?? {}, SecureJsonData: settings.secureJsonData ?? {} };
   const base = renderTemplate(route.url, data).replace(/\/+$/, '');
   const rest = proxyPath.replace(/^\/+/, '').slice(route.path.replace(/^\/+/, '').length);
   const url = base + (rest.startsWith('/') || rest === '' ? rest : '/' + rest) + (search ?? '');
@@ -75,5 +72,8 @@ export function proxiedRequest(route, proxyPath, search, settings, user, incomin
     if (incomingHeaders[name]) headers[name] = incomingHeaders[name];
   }
   for (const h of route.headers ?? []) headers[h.name.toLowerCase()] = renderTemplate(h.content, data);
+  // Grafana's `[dataproxy] send_user_header = true`: the signed-in user's login, set by the proxy
+  // itself (one the browser sent is dropped above).
+  if (settings.sendUserHeader !== false && user.login) headers['x-grafana-user'] = user.login;
   return { url, headers };
 }

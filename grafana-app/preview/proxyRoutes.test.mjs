@@ -38,6 +38,7 @@ describe('proxy routes as the preview host plays them', () => {
     const route = matchRoute(app.routes, 'GET', 'api/events/stream');
     const req = proxiedRequest(route, 'api/events/stream', '?service=checkout', settings, editor, {
       cookie: 'grafana_session=s',
+      'x-grafana-user': 'mallory',
       authorization: 'Bearer stolen',
       'last-event-id': '42',
       accept: 'text/event-stream',
@@ -47,7 +48,8 @@ describe('proxy routes as the preview host plays them', () => {
       accept: 'text/event-stream',
       'last-event-id': '42',
       authorization: 'Bearer blst_k',
-      'x-ballast-user': 'ed@example.com',
+      // Grafana's send_user_header: the signed-in user, never one the browser sent.
+      'x-grafana-user': 'ed@example.com',
     });
   });
 });

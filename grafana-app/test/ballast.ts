@@ -23,7 +23,8 @@ export function proxyFetch(key: string, user?: string, realFetch: typeof fetch =
       headers: {
         ...(init.headers as Record<string, string>),
         authorization: `Bearer ${key}`,
-        ...(user ? { 'x-ballast-user': user } : {}),
+        // Grafana's proxy with send_user_header on: the signed-in user's login.
+        ...(user ? { 'x-grafana-user': user } : {}),
       },
     });
 }

@@ -112,6 +112,31 @@ describe.each(DIALECTS)('Grafana identity on %s', (dialect) => {
     expect((await call('/v1/stabilize?service=payments', { key: adminKey })).json.stabilizes).toEqual([]);
   });
 
+  it('takes X-Grafana-User (Grafana proxy send_user_header) from a proxy key, and ignores it from others', async () => {
+    const proxied = await call('/v1/stabilize/requests', {
+      key: proxyKey,
+      body: request('ledger'),
+      headers: { 'x-grafana-user': 'carol', 'x-ballast-user': 'someone-else' },
+    });
+    expect(proxied.status).toBe(201);
+    expect(proxied.json.requestedBy).toEqual({ type: 'user', id: 'carol', name: 'carol', verified: false });
+    // Grafana's data source proxy adds it to every request, whatever the key: a plain key stays itself.
+    const plain = await call('/v1/stabilize/requests', {
+      key: plainKey,
+      body: request('cart'),
+      headers: { 'x-grafana-user': 'carol' },
+    });
+    expect(plain.status).toBe(201);
+    expect(plain.json.requestedBy).toMatchObject({ type: 'key', name: 'ci', verified: true });
+    const bad = await call('/v1/stabilize/requests', {
+      key: proxyKey,
+      body: request('billing'),
+      headers: { 'x-grafana-user': 'two words' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details).toEqual([{ path: 'headers.x-grafana-user', message: 'not a login or email' }]);
+  });
+
   it('still takes the user header alone, unverified', async () => {
     const made = await call('/v1/stabilize/requests', {
       key: proxyKey,

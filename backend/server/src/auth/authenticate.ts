@@ -51,21 +51,27 @@ export function createAuthenticator(
 
   return {
     /**
-     * `userHeader` is `X-Ballast-User`: the person a `grafana-proxy` key acts for (Grafana's proxy sets
-     * it from the signed-in user). Only that kind of key may name a person, and the actor is then
-     * recorded with `verified: false`: the server has the proxy's word for it, not a proof.
-     * `actorHeader` is `X-Ballast-Actor`: a `backstage` key's signed assertion of its user, recorded
-     * with `verified: true` once its signature, audience and lifetime check out.
-     * `grafanaIdHeader` is `X-Grafana-Id`: the ID token Grafana forwards with ID forwarding on. From a
-     * `grafana-proxy` key, and with Grafana's signing keys configured, a good token makes its user the
-     * actor with `verified: true` (the user header is then not needed); without that configuration it
-     * is not read, and the user header is what names the person.
+     * Who acts, besides the key (`headers`):
+     * - `user` is `X-Ballast-User`, and `grafanaUser` is `X-Grafana-User`, which Grafana's plugin proxy
+     *   sets to the signed-in user's login when `send_user_header` is on (it drops any the browser
+     *   sent). Only a `grafana-proxy` key may name a person this way, and the actor is then recorded
+     *   with `verified: false`: the server has the proxy's word for it, not a proof. `X-Grafana-User`
+     *   wins over `X-Ballast-User`; from any other kind of key it is ignored (Grafana's data source
+     *   proxy adds it to every request), while `X-Ballast-User` is refused.
+     * - `actor` is `X-Ballast-Actor`: a `backstage` key's signed assertion of its user, recorded with
+     *   `verified: true` once its signature, audience and lifetime check out.
+     * - `grafanaId` is `X-Grafana-Id`: the ID token Grafana forwards with ID forwarding on. From a
+     *   `grafana-proxy` key, and with Grafana's signing keys configured, a good token makes its user the
+     *   actor with `verified: true`; without that configuration it is not read.
      */
     async authenticate(
       header: string | undefined,
-      userHeader?: string | string[],
-      actorHeader?: string | string[],
-      grafanaIdHeader?: string | string[],
+      headers: {
+        user?: string | string[];
+        grafanaUser?: string | string[];
+        actor?: string | string[];
+        grafanaId?: string | string[];
+      } = {},
     ): Promise<AuthContext> {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       if (!match) throw new ApiError(401, 'unauthorized', 'send an API key as "Authorization: Bearer <key>"');
@@ -82,11 +88,19 @@ export function createAuthenticator(
         permissions: known.permissions,
         inScope: known.inScope,
         actor:
-          actorHeader !== undefined
-            ? await assertedActor(key, match[1]!, actorHeader, userHeader, now)
-            : grafanaIdHeader !== undefined && grafanaIdToken
-              ? await grafanaActor(key, grafanaIdHeader, grafanaIdToken)
-              : actorOf(key, userHeader),
+          headers.actor !== undefined
+            ? await assertedActor(key, match[1]!, headers.actor, headers.user, now)
+            : headers.grafanaId !== undefined && grafanaIdToken
+              ? await grafanaActor(key, headers.grafanaId, grafanaIdToken)
+              : actorOf(
+                  key,
+                  key.kind === 'grafana-proxy' && headers.grafanaUser !== undefined
+                    ? headers.grafanaUser
+                    : headers.user,
+                  headers.grafanaUser !== undefined && key.kind === 'grafana-proxy'
+                    ? 'headers.x-grafana-user'
+                    : 'headers.x-ballast-user',
+                ),
       };
     },
     /** Forget cached lookups of a key in this process (revocation here takes effect at once). */
@@ -100,17 +114,18 @@ export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 const USER = /^[^\s<>"]{1,256}$/;
 
-function actorOf(key: ApiKey, userHeader: string | string[] | undefined): Actor {
+function actorOf(key: ApiKey, userHeader: string | string[] | undefined, path: string): Actor {
   const keyActor: Actor = { type: 'key', id: key.id, name: key.name, verified: true };
   if (userHeader === undefined) return keyActor;
   if (key.kind !== 'grafana-proxy')
     throw new ApiError(400, 'validation_failed', 'only a grafana-proxy key may name the user it acts for', [
-      { path: 'headers.x-ballast-user', message: 'not accepted from this key' },
+      { path, message: 'not accepted from this key' },
     ]);
   const user = Array.isArray(userHeader) ? userHeader[0] : userHeader;
+  const name = path === 'headers.x-grafana-user' ? 'X-Grafana-User' : 'X-Ballast-User';
   if (!user || !USER.test(user))
-    throw new ApiError(400, 'validation_failed', 'X-Ballast-User must be a login or an email', [
-      { path: 'headers.x-ballast-user', message: 'not a login or email' },
+    throw new ApiError(400, 'validation_failed', `${name} must be a login or an email`, [
+      { path, message: 'not a login or email' },
     ]);
   return {
     type: 'user',

@@ -57,12 +57,12 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
       ...(def.stream && { sse: { kind: 'only' as const } }),
       ...(POLLED_ROUTES.has(id) && { helmet: false as const }),
       handler: async (request, reply) => {
-        const auth = await authenticator.authenticate(
-          request.headers.authorization,
-          request.headers['x-ballast-user'],
-          request.headers['x-ballast-actor'],
-          request.headers['x-grafana-id'],
-        );
+        const auth = await authenticator.authenticate(request.headers.authorization, {
+          user: request.headers['x-ballast-user'],
+          grafanaUser: request.headers['x-grafana-user'],
+          actor: request.headers['x-ballast-actor'],
+          grafanaId: request.headers['x-grafana-id'],
+        });
         requirePermission(auth, def.permission);
         const params = parsePart(def.params, request.params, 'params');
         const query = parsePart(def.query, request.query, 'query');
