@@ -9,7 +9,7 @@ failed=0
 run() { stage "$@" || failed=1; }
 
 stage "setup" bash scripts/setup.sh || exit 1
-stage "system packages" ensure_debian_packages prometheus-alertmanager prometheus || exit 1
+stage "system packages" ensure_debian_packages prometheus-alertmanager prometheus chromium || exit 1
 stage "postgres" ensure_postgres || exit 1
 # A real Unleash server for the Unleash actuator's tests, kept out of the workspace (its own lockfile);
 # installed again only when its lockfile changed.
@@ -23,9 +23,27 @@ install_unleash() {
   npm ci --prefix tools/unleash --no-audit --no-fund --loglevel=error && echo "$want" >"$marker"
 }
 stage "unleash server" install_unleash || exit 1
-run "lint" yarn eslint .
-run "format" yarn prettier --check .
-run "typecheck" yarn tsc -p tsconfig.json
+# The three static checks are single-threaded: they run side by side, each with its own log.
+checks() {
+  local dir name rc=0
+  local -A pid
+  dir=$(mktemp -d)
+  yarn eslint . >"$dir/lint" 2>&1 &
+  pid[lint]=$!
+  yarn prettier --check . >"$dir/format" 2>&1 &
+  pid[format]=$!
+  yarn tsc -p tsconfig.json >"$dir/typecheck" 2>&1 &
+  pid[typecheck]=$!
+  for name in lint format typecheck; do
+    if wait "${pid[$name]}"; then echo "$name: ok"; else
+      echo "$name: FAILED"
+      rc=1
+    fi
+    tail -n 40 "$dir/$name"
+  done
+  return $rc
+}
+run "lint, format, typecheck" checks
 
 report=$(mktemp -d)/vitest.json
 run "tests (SQLite and PostgreSQL)" yarn vitest run --reporter=default --reporter=json --outputFile.json="$report"
@@ -43,6 +61,8 @@ fi
 
 # The Backstage packages: their own typecheck and tests (Backstage test backends, a real Ballast).
 run "backstage" bash backstage/test.sh
+# The Grafana app: build, jest against a real Ballast, then chromium on the preview host.
+run "grafana-app" yarn workspace @ballast/grafana-app test
 
 echo "total: $((SECONDS - start))s"
 exit $failed
