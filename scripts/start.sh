@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command for a newcomer: install, build, start Ballast on its embedded SQLite store under ./data,
-# and seed a realistic day of demo events through the public API. Ctrl-C stops it.
+# seed a realistic day of demo events through the public API, and serve the Grafana app's preview host
+# beside it (the built plugin in a page that plays Grafana's part). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -24,7 +25,8 @@ export BALLAST_API_KEY="$BALLAST_BOOTSTRAP_ADMIN_KEY"
 
 node backend/server/dist/server.js &
 server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+preview=""
+trap 'kill -TERM $server $preview 2>/dev/null; wait $server $preview 2>/dev/null' EXIT INT TERM
 
 for _ in $(seq 1 100); do
   curl -fsS "$BALLAST_URL/health/ready" >/dev/null 2>&1 && break
@@ -34,9 +36,27 @@ done
 
 node backend/cli/dist/ballast.js demo seed
 
+# The preview host's keys, made once and kept beside the admin key: the app's proxy routes use a
+# grafana-proxy key (so the preview's user is recorded as the actor), the data source a viewer key.
+preview_key() {
+  local file="$BALLAST_DATA_DIR/$1.key"
+  if [ ! -s "$file" ]; then
+    (umask 077 && node backend/cli/dist/ballast.js keys create --name "$1" --role "$2" ${3:+--kind "$3"} --json |
+      node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).secret))' >"$file")
+  fi
+  cat "$file"
+}
+export BALLAST_PREVIEW_APP_KEY="$(preview_key preview-grafana-app operator grafana-proxy)"
+export BALLAST_PREVIEW_DS_KEY="$(preview_key preview-grafana-datasource viewer)"
+export BALLAST_PREVIEW_PORT="${BALLAST_PREVIEW_PORT:-4690}"
+node grafana-app/preview/server.mjs &
+preview=$!
+
 cat <<TXT
 
   Ballast is running on SQLite at $BALLAST_DATA_DIR/ballast.sqlite
+    UI:       http://127.0.0.1:$BALLAST_PREVIEW_PORT/a/ballast-reliability-app/timeline
+              (the Grafana app in its preview host; its user menu switches between admin, editor and viewer)
     API:      $BALLAST_URL/v1/events   (OpenAPI: $BALLAST_URL/openapi.json)
     Health:   $BALLAST_URL/health      Metrics: $BALLAST_URL/metrics
     Admin key in $keyfile. Try:
