@@ -2,15 +2,14 @@
 // the route with the middleware while the policy is normal, and while a clamp far above the load is
 // enforced. Each app is its own process, against a Ballast server on SQLite. About two minutes.
 //   BENCH_SDK_SECONDS (default 10)   BENCH_SDK_CONNECTIONS (default 10)
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gatherMachine } from '../machine.mjs';
 import { cleanEnv, f0, measureGet, medianRun, pct, writeMarkedSection } from '../getLoad.mjs';
-import { cleanup, freePort, killAllSync, startNode, stopProcess, tempDir, waitReady } from '../processes.mjs';
+import { cleanup, freePort, killAllSync, startNode, stopProcess, waitReady } from '../processes.mjs';
+import { prepare } from './setup.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -70,52 +69,7 @@ async function main() {
     ...gatherMachine({ root, connections: CONNECTIONS, warmupSeconds: WARMUP, durationSeconds: SECONDS }),
     command: 'yarn bench:sdk',
   };
-  log('building the server and the app');
-  for (const args of [
-    ['yarn', ['workspace', '@ballast/server', 'build']],
-    [process.execPath, ['scripts/bundle.mjs', 'bench/sdk/app.ts', 'bench/sdk/dist/app.js']],
-  ]) {
-    const b = spawnSync(args[0], args[1], { cwd: root, stdio: 'inherit' });
-    if (b.status !== 0) throw new Error(`${args.join(' ')} failed (exit ${b.status ?? b.error?.message})`);
-  }
-  const admin = 'blst_bench_' + randomBytes(24).toString('base64url');
-  const port = await freePort();
-  const ballastUrl = `http://127.0.0.1:${port}`;
-  const server = startNode(join(root, 'backend/server/dist/server.js'), {
-    cwd: root,
-    env: cleanEnv({
-      BALLAST_PORT: String(port),
-      BALLAST_DATA_DIR: await tempDir('sdk'),
-      BALLAST_BOOTSTRAP_ADMIN_KEY: admin,
-      BALLAST_LOG_LEVEL: 'warn',
-    }),
-  });
-  await waitReady(server, `${ballastUrl}/health/ready`);
-  const call = async (path, method, body) => {
-    const res = await fetch(ballastUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const viewer = (await call('/v1/keys', 'POST', { name: 'bench-sdk', role: 'viewer' })).secret;
-  await call('/v1/stabilize/profiles/clamped', 'PUT', {
-    rateClamp: { requestsPerSecond: 1_000_000, split: 'per_instance' },
-  });
-  await call('/v1/stabilize/requests', 'POST', {
-    service: 'clamped',
-    environment: 'staging',
-    reason: 'benchmark',
-    ttlMinutes: 240,
-  });
-  const sdkEnv = (service, middleware) => ({
-    MIDDLEWARE: middleware,
-    BALLAST_URL: ballastUrl,
-    BALLAST_API_KEY: viewer,
-    SERVICE: service,
-  });
+  const { server, sdkEnv } = await prepare(log);
 
   // All the apps run side by side (an idle one costs nothing) and are measured in turns.
   const apps = {
