@@ -50,6 +50,17 @@ export async function createTestStore(dialect: TestDialect): Promise<TestStore> 
   };
 }
 
+/** A direct connection to a test store, for changing rows behind the server's back in a test. */
+export function openStore(store: Pick<TestStore, 'dialect' | 'dataDir' | 'databaseUrl'>) {
+  return store.dialect === 'sqlite'
+    ? knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: `${store.dataDir}/ballast.sqlite` },
+        useNullAsDefault: true,
+      })
+    : knexFactory({ client: 'pg', connection: store.databaseUrl });
+}
+
 export function testConfig(store: Pick<TestStore, 'dataDir' | 'databaseUrl'>, overrides: ConfigInput = {}): Config {
   return Config.parse({
     host: '127.0.0.1',

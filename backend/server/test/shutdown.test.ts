@@ -1,8 +1,7 @@
 /** Graceful shutdown: a write in flight when shutdown starts is finished and stored. */
 import { describe, expect, it } from 'vitest';
-import knexFactory from 'knex';
 import { startServer } from '../src/server.js';
-import { createTestStore, DIALECTS, testConfig } from './harness.js';
+import { createTestStore, DIALECTS, openStore, testConfig } from './harness.js';
 import { eventsAt } from './fixtures.js';
 
 describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
@@ -34,14 +33,7 @@ describe.each(DIALECTS)('graceful shutdown on %s', (dialect) => {
     expect(((await res.json()) as { created: number }).created).toBe(1000);
     await expect(fetch(`${server.url}/health/live`)).rejects.toThrow();
 
-    const knex =
-      dialect === 'sqlite'
-        ? knexFactory({
-            client: 'better-sqlite3',
-            connection: { filename: `${store.dataDir}/ballast.sqlite` },
-            useNullAsDefault: true,
-          })
-        : knexFactory({ client: 'pg', connection: store.databaseUrl });
+    const knex = openStore(store);
     const row = await knex('events').where({ service: 'shutdown' }).count({ n: '*' }).first();
     expect(Number(row!.n)).toBe(1000);
     await knex.destroy();

@@ -1,9 +1,8 @@
 /** Stabilize mode's control plane through real HTTP on both dialects. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import knexFactory from 'knex';
 import type { EffectivePolicy, Stabilize } from '@ballast/contract';
 import { startServer, type RunningServer } from '../src/server.js';
-import { createTestStore, DIALECTS, testConfig, type TestStore } from './harness.js';
+import { createTestStore, DIALECTS, openStore, testConfig, type TestStore } from './harness.js';
 
 describe.each(DIALECTS)('stabilize on %s', (dialect) => {
   let store: TestStore;
@@ -420,14 +419,7 @@ describe.each(DIALECTS)('stabilize on %s', (dialect) => {
     const id = made.json.id as string;
     await server.close();
     // The time passes while every server is stopped: move the stabilize's expiry into the past.
-    const db =
-      dialect === 'sqlite'
-        ? knexFactory({
-            client: 'better-sqlite3',
-            connection: { filename: `${store.dataDir}/ballast.sqlite` },
-            useNullAsDefault: true,
-          })
-        : knexFactory({ client: 'pg', connection: store.databaseUrl });
+    const db = openStore(store);
     const row = await db('stabilizes').where({ id }).first();
     const doc = JSON.parse(row.doc) as Stabilize;
     const past = Date.now() - 3_600_000;

@@ -4,12 +4,11 @@
  * revert, so acknowledgements, `partially_active`, `exiting`, give-up and retry are all observed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import knexFactory from 'knex';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Stabilize } from '@ballast/contract';
 import { signature } from '@ballast/plugins';
 import { startServer, type RunningServer } from '../src/server.js';
-import { createTestStore, DIALECTS, testConfig, type TestStore } from './harness.js';
+import { createTestStore, DIALECTS, openStore, testConfig, type TestStore } from './harness.js';
 
 const SECRET = 'an-actuator-secret-of-some-length';
 
@@ -265,14 +264,7 @@ describe.each(DIALECTS)('stabilize delivery on %s', (dialect) => {
     // in the store, and the server's own sweep finds it.
     const s = await enter('ledger');
     await until(s.id, (x) => x.delivery?.status === 'active', 'applied');
-    const db =
-      dialect === 'sqlite'
-        ? knexFactory({
-            client: 'better-sqlite3',
-            connection: { filename: `${store.dataDir}/ballast.sqlite` },
-            useNullAsDefault: true,
-          })
-        : knexFactory({ client: 'pg', connection: store.databaseUrl });
+    const db = openStore(store);
     try {
       const row = await db('stabilizes').where({ id: s.id }).first();
       const doc = JSON.parse(row.doc) as Stabilize;

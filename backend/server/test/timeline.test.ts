@@ -1,8 +1,8 @@
 /** Annotations, context and chain verification on both dialects, through real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import knexFactory, { type Knex } from 'knex';
+import type { Knex } from 'knex';
 import type { BallastApiError, EventInput } from '@ballast/contract';
-import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { DIALECTS, openStore, startTestServer, type TestServer } from './harness.js';
 import { anEvent } from './fixtures.js';
 import { pairAnnotations } from '../src/events/annotations.js';
 
@@ -14,14 +14,7 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
   let db: Knex;
   beforeAll(async () => {
     server = await startTestServer(dialect);
-    db =
-      dialect === 'sqlite'
-        ? knexFactory({
-            client: 'better-sqlite3',
-            connection: { filename: `${server.store.dataDir}/ballast.sqlite` },
-            useNullAsDefault: true,
-          })
-        : knexFactory({ client: 'pg', connection: server.store.databaseUrl });
+    db = openStore(server.store);
   });
   afterAll(async () => {
     await db?.destroy();
