@@ -20,6 +20,7 @@ import { effectivePolicy, modeOf, policyEtag } from './effectivePolicy.js';
 import type { Notify } from './notifications.js';
 import { suggest } from './suggest.js';
 import { deliveryQueue, type ActuationRow, type ConfiguredActuator, type RetrySettings } from './delivery.js';
+import { afterStep } from './deliveryEvents.js';
 
 type Appender = {
   appendInTransaction(trx: Knex.Transaction, tenant: string, events: EventInput[], actor: Actor): Promise<unknown>;
@@ -151,71 +152,6 @@ export function stabilizeService(
     forget(tenant, next);
     if (next.delivery) kickDelivery();
     return next;
-  }
-
-  /** The stabilize events a delivery step leads to, and whether it ends an `exiting` stabilize. */
-  function afterStep(
-    before: Stabilize,
-    withDelivery: Stabilize,
-    row: ActuationRow,
-    step: 'apply' | 'revert',
-    error: string | undefined,
-    gaveUp: boolean,
-    at: number,
-  ): { next: Stabilize; events: machine.TransitionEvent[]; failed?: string } {
-    const out: machine.TransitionEvent[] = [];
-    const d = withDelivery.delivery;
-    const scope = `${before.service} in ${before.environment}`;
-    const attrs = (extra: Record<string, unknown>) => ({
-      stabilizeId: before.id,
-      state: withDelivery.state,
-      delivery: d?.status,
-      actuator: row.actuator,
-      ...extra,
-    });
-    let failed: string | undefined;
-    // A revert that gave up is told by the stabilize failing, below.
-    if (error !== undefined && (row.attempts === 0 || gaveUp)) {
-      const a = d?.actuations.find((x) => x.actuator === row.actuator);
-      const then = gaveUp ? 'gave up; retry it from the API' : `retrying at ${a?.nextAttemptAt ?? 'once more'}`;
-      failed = `${row.actuator} failed to ${step}: ${error} (${then})`;
-      if (!(gaveUp && step === 'revert'))
-        out.push({
-          status: step === 'apply' ? 'partially_active' : 'revert_failing',
-          severity: 'high',
-          title:
-            step === 'apply'
-              ? `Stabilize for ${scope} partially active: ${failed}`
-              : `Stabilize for ${scope} not yet reverted: ${failed}`,
-          attributes: attrs({ step, error, attempts: a?.attempts, gaveUp }),
-        });
-    }
-    if (d?.status === 'active' && before.delivery?.status !== 'active')
-      out.push({
-        status: 'delivered',
-        severity: 'info',
-        title: `Stabilize for ${scope} applied by ${d.actuations.map((x) => x.actuator).join(', ')}`,
-        attributes: attrs({ actuators: d.actuations.map((x) => x.actuator) }),
-      });
-    const ending = before.state === 'exiting' || before.state === 'failed';
-    if (ending && d && (d.status === 'reverted' || (d.status === 'revert_failed' && before.state === 'exiting'))) {
-      const leftAlone = d.actuations.flatMap((x) => (x.leftAlone ?? []).map((l) => ({ actuator: x.actuator, ...l })));
-      const detail =
-        d.status === 'reverted'
-          ? leftAlone.length
-            ? `actuators reverted; ${leftAlone.length} left alone because a person changed them meanwhile: ${leftAlone.map((l) => `${l.key} (${l.reason})`).join('; ')}`
-            : 'actuators reverted'
-          : d.actuations
-              .filter((x) => x.status === 'failed')
-              .map((x) => `${x.actuator}: ${x.lastError ?? 'failed'}`)
-              .join('; ');
-      const outcome = machine.finishExit(withDelivery, d.status === 'reverted', at, detail);
-      if (outcome.ok) {
-        out.push({ ...outcome.event, attributes: { ...outcome.event.attributes, leftAlone } });
-        return { next: outcome.next, events: out, ...(failed !== undefined && { failed }) };
-      }
-    }
-    return { next: withDelivery, events: out, ...(failed !== undefined && { failed }) };
   }
 
   /** One taken row: call the actuator, then record what it said on the row and the stabilize together. */
