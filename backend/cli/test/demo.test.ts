@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventPage, IngestResult } from '@ballast/contract';
+import type { EventPage, IngestResult, Profile, RunbookList, SloStatus } from '@ballast/contract';
 import { startTestServer, type TestServer } from '../../server/test/harness.js';
 import { DEMO_SERVICES, demoDay } from '../src/demo/demoDay.js';
 import { envFor, runCli } from './runCli.js';
@@ -50,6 +50,47 @@ describe('ballast demo seed on SQLite', () => {
 
     const incident = await searchAll('--kind', 'incident', '--source', 'pagerduty');
     expect(incident.map((e) => e.status)).toEqual(['resolved', 'acknowledged', 'triggered']);
+  });
+
+  it('adds an SLO per service with the day of SLI counts, stabilize profiles and runbooks, once', async () => {
+    const get = async <T>(path: string) => {
+      const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${server.adminKey}` } });
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as T;
+    };
+    const now = new Date();
+    const r = await runCli(['demo', 'seed'], env, { now });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "SLOs checkout-availability, payments-authorisation, search-latency with the day's SLI counts; 3 stabilize profiles",
+    );
+    const again = await runCli(['demo', 'seed'], env, { now });
+    expect(again.code, again.stderr).toBe(0);
+
+    const { statuses } = await get<{ statuses: SloStatus[] }>('/v1/slos/status');
+    const byId = Object.fromEntries(statuses.map((s) => [s.slo.id, s]));
+    expect(Object.keys(byId).sort()).toEqual(['checkout-availability', 'payments-authorisation', 'search-latency']);
+    // The checkout incident spent a visible share of its budget; nothing is exhausted.
+    const checkout = byId['checkout-availability']!;
+    expect(checkout.budgetRemaining.value).toBeGreaterThan(0);
+    expect(checkout.budgetRemaining.value).toBeLessThan(0.9);
+    expect(statuses.every((s) => !s.exhausted)).toBe(true);
+    // A day of counts: the period window saw about a day of traffic (seeding twice replaced, not added).
+    const period = checkout.windows.find((w) => w.window === 'period')!;
+    expect(period.total).toBeGreaterThan(300_000);
+    expect(period.total).toBeLessThan(1_000_000);
+
+    const { profiles } = await get<{ profiles: Profile[] }>('/v1/stabilize/profiles');
+    expect(profiles.map((p) => `${p.service}/${p.environment ?? '*'}@${p.version}`).sort()).toEqual([
+      'checkout/production@1',
+      'payments/production@1',
+      'search/*@1',
+    ]);
+    const { runbooks } = await get<RunbookList>('/v1/runbooks?service=payments');
+    const payments = runbooks.find((x) => x.id === 'payments-psp-degraded');
+    expect(payments).toMatchObject({ services: ['payments'], stale: true });
+    const { runbooks: checkoutRunbooks } = await get<RunbookList>('/v1/runbooks?slo=checkout-availability');
+    expect(checkoutRunbooks.map((x) => x.id)).toContain('checkout-errors');
   });
 
   it('without --date fills the 24 hours that end now', async () => {
