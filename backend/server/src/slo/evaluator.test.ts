@@ -79,4 +79,56 @@ describe.each(DIALECTS)('SLO evaluation on %s', (dialect) => {
       expect((await recorded()).slice(before), `at ${minutes} m`).toEqual(expected);
     }
   });
+
+  it('evaluates a fleet in batches, writing only the SLOs whose state changes', async () => {
+    const fleet = { ...scope, tenant: 'fleet' };
+    await db.knex('tenants').insert({ id: 'fleet', name: 'Fleet', created_at: 0 });
+    const COUNT = 210; // more than one batch
+    const start = T - 3 * 60 * MIN;
+    for (let i = 0; i < COUNT; i++) {
+      const spec = SloSpec.parse({
+        service: `svc-${i}`,
+        name: 'availability',
+        objective: 0.999,
+        period: { kind: 'rolling', window: '30d' },
+        sli: { kind: 'pushed' },
+      });
+      await slos.create(fleet, spec);
+      // Every tenth SLO burns at 20 % in the last 30 minutes before T; the push is evaluated at an
+      // earlier instant, when nothing burns yet.
+      const points = Array.from({ length: 180 }, (_, m) => {
+        const bad = i % 10 === 0 && m >= 150 ? 200 : 0;
+        return { timestamp: new Date(start + m * MIN).toISOString(), good: 1000 - bad, total: 1000 };
+      });
+      clock = start + 60 * MIN;
+      await slos.pushSli(fleet, `svc-${i}-availability`, SliPush.parse({ points }));
+    }
+    const fleetEvents = async () =>
+      (await db.knex('events').where({ tenant: 'fleet', source: 'slo', status: 'triggered' }).select('doc')).map(
+        (r: { doc: string }) => (JSON.parse(r.doc) as Event).service,
+      );
+    expect(await fleetEvents()).toEqual([]);
+
+    clock = T;
+    const done = await slos.evaluateAll();
+    expect(done!.evaluated).toBeGreaterThanOrEqual(COUNT);
+    const burning = new Set(await fleetEvents());
+    expect([...burning].sort()).toEqual(Array.from({ length: COUNT / 10 }, (_, k) => `svc-${k * 10}`).sort());
+    const fleetKeys = db.knex('slos').where({ tenant: 'fleet' }).select('key');
+    const writtenAt = async () =>
+      Object.fromEntries(
+        (await db.knex('slo_states').whereIn('slo_key', fleetKeys).select('slo_key', 'updated_at')).map(
+          (r: { slo_key: number | string; updated_at: number | string }) => [String(r.slo_key), Number(r.updated_at)],
+        ),
+      );
+    const after = await writtenAt();
+    // Written at T: the burning SLOs only; the others keep the state their push wrote.
+    expect(Object.values(after).filter((t) => t === T)).toHaveLength(COUNT / 10);
+    expect(Object.keys(after)).toHaveLength(COUNT);
+
+    // Evaluated again at the same instant: nothing new, nothing rewritten.
+    const again = await slos.evaluateAll();
+    expect(again!.events).toBe(0);
+    expect(await writtenAt()).toEqual(after);
+  });
 });

@@ -94,6 +94,8 @@ export interface SloServiceOptions {
 const ENGINE: Actor = { type: 'system', id: 'slo-engine', name: 'SLO engine', verified: true };
 /** Arbitrary, fixed: the advisory lock of the replica that evaluates SLOs on a tick. */
 const EVALUATOR_LOCK = 4680005;
+/** SLOs whose statuses the evaluator reads together. */
+const EVALUATION_BATCH = 200;
 
 export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: SloServiceOptions = {}) {
   const now = options.now ?? Date.now;
@@ -177,19 +179,23 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
   }
 
   /**
-   * Compares the status now with the last evaluation's and records what changed (tiers starting and
-   * stopping to fire, budget levels crossed), in one transaction with the new state.
+   * Compares a status with the last evaluation's and records what changed (tiers starting and
+   * stopping to fire, budget levels crossed), in one transaction with the new state. `seen` is the state
+   * read before the status was computed: when the transition from it changes nothing, nothing is written.
    */
-  async function evaluate(r: SloRecord, at: number): Promise<number> {
+  async function commitStatus(r: SloRecord, status: SloStatus, at: number, seen?: string): Promise<number> {
     const appender = options.events;
     if (!appender) return 0;
-    const [status] = await statusesOf([r], at);
+    if (seen !== undefined) {
+      const { state, events } = transition(r.spec, seen ? JSON.parse(seen) : emptyState(), status, at);
+      if (!events.length && seen && canonicalJson(state) === canonicalJson(JSON.parse(seen))) return 0;
+    }
     return knex.transaction(async (trx) => {
       const current = await sloStore(trx, r.tenant).get(r.spec.id, { forUpdate: true });
       if (!current || current.key !== r.key) return 0; // deleted or replaced meanwhile
       const row: { state: string } | undefined = await trx('slo_states').where({ slo_key: r.key }).first('state');
       const prev: SloState = row ? JSON.parse(row.state) : emptyState();
-      const { state, events } = transition(r.spec, prev, status!, at);
+      const { state, events } = transition(r.spec, prev, status, at);
       if (events.length) await appender.appendInTransaction(trx, r.tenant, events, ENGINE);
       await trx('slo_states')
         .insert({ slo_key: r.key, state: JSON.stringify(state), updated_at: at })
@@ -197,6 +203,19 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
         .merge(['state', 'updated_at']);
       return events.length;
     });
+  }
+
+  async function evaluate(r: SloRecord, at: number): Promise<number> {
+    if (!options.events) return 0;
+    const [status] = await statusesOf([r], at);
+    return commitStatus(r, status!, at);
+  }
+
+  async function statesOf(keys: number[]): Promise<Map<number, string>> {
+    const rows: { slo_key: number; state: string }[] = await knex('slo_states')
+      .whereIn('slo_key', keys)
+      .select('slo_key', 'state');
+    return new Map(rows.map((row) => [Number(row.slo_key), row.state]));
   }
 
   async function write(
@@ -425,13 +444,23 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
           if (!got.rows[0].ok) return undefined;
         }
         if (opts.filesDir) opts.onFiles?.(await reconcileFiles(opts.filesDir));
-        const rows: { tenant: string; id: string }[] = await knex('slos').select('tenant', 'id');
+        const tenants: { tenant: string }[] = await knex('slos').distinct('tenant');
+        let evaluated = 0;
         let events = 0;
-        for (const { tenant, id } of rows) {
-          const r = await sloStore(knex, tenant).get(id);
-          if (r) events += await evaluate(r, at);
+        for (const { tenant } of options.events ? tenants : []) {
+          const records = await sloStore(knex, tenant).list();
+          // The statuses of a batch are read together (one statement per level for its pushed SLIs);
+          // only SLOs whose state changes are written, each in its own transaction.
+          for (let i = 0; i < records.length; i += EVALUATION_BATCH) {
+            const batch = records.slice(i, i + EVALUATION_BATCH);
+            const seen = await statesOf(batch.map((r) => r.key));
+            const statuses = await statusesOf(batch, at);
+            for (const [j, r] of batch.entries())
+              events += await commitStatus(r, statuses[j]!, at, seen.get(r.key) ?? '');
+            evaluated += batch.length;
+          }
         }
-        return { evaluated: rows.length, events };
+        return { evaluated, events };
       } finally {
         if (conn) {
           await knex
