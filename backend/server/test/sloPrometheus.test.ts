@@ -20,6 +20,7 @@ import {
   promtoolSeries,
   type Scenario,
 } from '../src/slo/burnScenarios.js';
+import { periodBounds } from '../src/slo/period.js';
 import { ALERT_NAME, sloLabels } from '../src/slo/rules.js';
 import { startTestServer, type TestServer } from './harness.js';
 
@@ -31,6 +32,10 @@ const MIN = 60_000;
 const T0 = Math.floor((Date.now() - 5.5 * 86_400_000) / (5 * MIN)) * 5 * MIN;
 const fast = SCENARIOS.find((s) => s.name === 'fast burn')!;
 const day = SCENARIOS.find((s) => s.name === 'day-long burn')!;
+const BERLIN_MONTH = { kind: 'calendar', unit: 'month', timeZone: 'Europe/Berlin' } as const;
+/** A month boundary in Berlin before the synthetic day; the "month" job runs from 3 h before it to 2 h after. */
+const BOUNDARY = periodBounds(BERLIN_MONTH, T0).from;
+const MONTH_FROM = BOUNDARY - 180 * MIN;
 const jobs: [string, Scenario][] = [
   ['fast', fast],
   ['day', day],
@@ -52,11 +57,19 @@ function openMetrics(): string {
   // promtool's 5-minute input series holds the same values at its sample times.
   const samples = (name: string, labels: string, values: number[]) =>
     values.forEach((v, i) => lines.push(`${name}{${labels}} ${v} ${(T0 + i * MIN) / 1000}`));
+  // The "month" job: 1,000 requests a minute, 2 % failing until the month ends in Berlin, none after.
+  const month = (perMinute: (m: number) => number) => {
+    const values: number[] = [];
+    for (let m = 0, v = 0; m <= 300; v += perMinute(m), m++) values.push(v);
+    return values.map((v, m) => `{job="month"} ${v} ${(MONTH_FROM + m * MIN) / 1000}`);
+  };
   lines.push('# TYPE api_requests counter');
   for (const [job, s] of jobs)
     samples('api_requests_total', `job="${job}"`, counterValues([[1000, minutesOf(s.bad)]], 1));
+  lines.push(...month(() => 1000).map((l) => `api_requests_total${l}`));
   lines.push('# TYPE api_errors counter');
   for (const [job, s] of jobs) samples('api_errors_total', `job="${job}"`, counterValues(s.bad, 1));
+  lines.push(...month((m) => (m < 180 ? 20 : 0)).map((l) => `api_errors_total${l}`));
   lines.push('# TYPE api_latency_seconds histogram');
   for (let i = 0; i < 3; i++) {
     const t = (T0 + i * STEP_MINUTES * MIN) / 1000;
@@ -311,5 +324,24 @@ describe('Prometheus SLI source', () => {
     expect(series.sli[0]).toBe(1);
     expect(series.sli[4]).toBeCloseTo(0.9, 9);
     expect(series.burnRate['5m']![4]).toBeCloseTo(100, 6);
+  });
+
+  it('serves a calendar month’s budget line from Prometheus, starting again when the month turns', async () => {
+    await server.admin.call('createSlo', { body: { ...ratioSlo('month'), id: 'api-month', period: BERLIN_MONTH } });
+    const from = BOUNDARY - 60 * MIN;
+    const series = await server.admin.call('sloSeries', {
+      params: { id: 'api-month' },
+      query: { from: new Date(from).toISOString(), to: new Date(BOUNDARY + 60 * MIN).toISOString(), step: 300 },
+    });
+    expect(series.timestamps).toHaveLength(25);
+    // Each point equals the status read at its instant (one query from the month's start).
+    for (const [i, t] of series.timestamps.entries()) {
+      const status = await server.admin.call('sloStatus', { params: { id: 'api-month' }, query: { at: t } });
+      expect(series.budgetRemaining[i], t).not.toBeNull();
+      expect(series.budgetRemaining[i]!, t).toBeCloseTo(status.budgetRemaining.value!, 6);
+    }
+    // The old month ends 2 % failing: 20× its budget spent. The new one starts clean.
+    expect(series.budgetRemaining[11]).toBeCloseTo(1 - 0.02 / 0.001, 6);
+    expect(series.budgetRemaining[18]).toBeCloseTo(1, 9);
   });
 });

@@ -88,6 +88,8 @@ export function prometheusClient(o: PrometheusOptions) {
 }
 export type PrometheusClient = ReturnType<typeof prometheusClient>;
 
+const MINUTE_MS = 60_000;
+
 const value = (samples: Sample[]): number | null => {
   if (samples.length === 0) return null;
   const v = samples[0]!.value;
@@ -98,7 +100,7 @@ const value = (samples: Sample[]): number | null => {
 function promWindow(slo: SloDefinition, window: string, at: number): { expr: string; recorded: boolean } {
   if (window !== 'period') return { expr: window, recorded: true };
   if (slo.period.kind === 'rolling') return { expr: periodWindow(slo), recorded: true };
-  const secs = Math.max(60, Math.round((at - periodBounds(slo.period, at).from) / 1000));
+  const secs = Math.max(MINUTE_MS / 1000, Math.round((at - periodBounds(slo.period, at).from) / 1000));
   return { expr: `${secs}s`, recorded: false };
 }
 
@@ -182,12 +184,16 @@ export async function prometheusSeries(
   const timestamps: number[] = [];
   for (let t = req.from; t <= req.to; t += req.stepMs) timestamps.push(t);
   const range = (expr: string) => client.queryRange(expr, req.from, req.to, req.stepMs);
-  const [sli, period, ...windows] = await Promise.all([
-    range(errorRatioExpr(slo.sli, `${req.stepMs / 1000}s`)!),
-    // A calendar month's start moves with each point: no single range query gives it.
-    slo.period.kind === 'rolling' ? range(ratio(periodWindow(slo))) : Promise.resolve(new Map<number, number | null>()),
+  const none = Promise.resolve(new Map<number, number | null>());
+  const step = `${req.stepMs / 1000}s`;
+  const calendar = slo.period.kind === 'calendar';
+  const [sli, rolling, stepTotals, ...windows] = await Promise.all([
+    range(errorRatioExpr(slo.sli, step)!),
+    calendar ? none : range(ratio(periodWindow(slo))),
+    calendar ? range(totalExpr(slo.sli, step)!) : none,
     ...WINDOWS.map((w) => range(ratio(w))),
   ]);
+  const period = calendar ? await calendarErrorRatios(client, slo, timestamps, sli!, stepTotals!) : rolling!;
   const at = (m: Map<number, number | null>, t: number) => m.get(t) ?? null;
   return {
     timestamps: timestamps.map((t) => new Date(t).toISOString()),
@@ -209,4 +215,47 @@ export async function prometheusSeries(
       return e === null ? null : 1 - e / budget;
     }),
   };
+}
+
+/**
+ * A calendar month's error ratio at each step: its start moves with each point, so no single range query
+ * gives it. At the first step of each month, one instant query from the month's start, as the status
+ * reads it; after that, each step's own errors and events are added (error ratio × events of the step).
+ * A step less than a minute into its month reads the last minute, as the status does, and is not carried.
+ */
+async function calendarErrorRatios(
+  client: PrometheusClient,
+  slo: SloDefinition & { sli: Sli },
+  timestamps: number[],
+  stepRatios: Map<number, number | null>,
+  stepTotals: Map<number, number | null>,
+): Promise<Map<number, number | null>> {
+  const out = new Map<number, number | null>();
+  let month: number | undefined;
+  let carried = false;
+  let errors = 0;
+  let total = 0;
+  for (const t of timestamps) {
+    const start = periodBounds(slo.period, t).from;
+    if (start === month && carried) {
+      const ratio = stepRatios.get(t) ?? null;
+      const events = stepTotals.get(t) ?? null;
+      if (ratio !== null && events !== null && events > 0) {
+        total += events;
+        errors += ratio * events;
+      }
+    } else {
+      month = start;
+      carried = t - start >= MINUTE_MS;
+      const w = promWindow(slo, 'period', t).expr;
+      const [ratio, events] = await Promise.all([
+        client.query(errorRatioExpr(slo.sli, w)!, t),
+        client.query(totalExpr(slo.sli, w)!, t),
+      ]);
+      total = value(events) ?? 0;
+      errors = (value(ratio) ?? 0) * total;
+    }
+    out.set(t, total > 0 ? errors / total : null);
+  }
+  return out;
 }
