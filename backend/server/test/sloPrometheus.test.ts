@@ -344,4 +344,43 @@ describe('Prometheus SLI source', () => {
     expect(series.budgetRemaining[11]).toBeCloseTo(1 - 0.02 / 0.001, 6);
     expect(series.budgetRemaining[18]).toBeCloseTo(1, 9);
   });
+
+  it('checks a latency threshold in an SLO file against the histogram before using it', async () => {
+    const sloDir = join(dir, 'slo-files');
+    mkdirSync(sloDir);
+    const file = (le: string) =>
+      stringify({
+        slos: [
+          {
+            id: 'file-fast',
+            service: 'api',
+            name: 'fast',
+            objective: 0.99,
+            period: { kind: 'rolling', window: '28d' },
+          },
+          {
+            id: 'file-slow',
+            service: 'api',
+            name: 'slow',
+            objective: 0.99,
+            period: { kind: 'rolling', window: '28d' },
+          },
+        ].map((s, i) => ({
+          ...s,
+          sli: { kind: 'latency', metric: 'api_latency_seconds', selector: 'job="fast"', le: i === 0 ? '0.25' : le },
+        })),
+      });
+    writeFileSync(join(sloDir, 'api.yaml'), file('0.3'));
+    const files = await startTestServer('sqlite', { prometheusUrl: prom.url, sloDir, sloEvaluationIntervalMs: 100 });
+    try {
+      const ids = async () => (await files.admin.call('listSlos', {})).slos.map((s) => s.id).sort();
+      expect(await ids()).toEqual(['file-fast']); // reconciled once at start: 0.3 is not a bucket
+      writeFileSync(join(sloDir, 'api.yaml'), file('1'));
+      const started = Date.now();
+      while ((await ids()).length < 2 && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 100));
+      expect(await ids()).toEqual(['file-fast', 'file-slow']);
+    } finally {
+      await files.close();
+    }
+  });
 });

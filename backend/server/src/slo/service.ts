@@ -293,7 +293,26 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
     const result = { created: [] as string[], updated: [] as string[], deleted: [] as string[], unchanged: 0 };
     const skipped: string[] = [];
     const actor: Actor = { type: 'system', id: 'slo-files', name: `SLO files in ${dir}`, verified: true };
+    const problems = [...read.problems];
+    const stored = new Map((await sloStore(knex, tenant).list()).map((r) => [r.spec.id, r]));
+    const usable: typeof read.specs = [];
+    // A latency threshold new or changed in a file is checked against the histogram, as the API does;
+    // a wrong one (or one that cannot be checked now) leaves the stored SLO as it was.
     for (const f of read.specs) {
+      const before = stored.get(f.spec.id);
+      if (f.spec.sli.kind === 'latency' && prometheus && canonicalJson(before?.spec) !== canonicalJson(f.spec)) {
+        const wrong = await checkLatencyBucket(prometheus, f.spec.sli).catch((err: unknown) => {
+          if (!(err instanceof PrometheusError)) throw err;
+          return { path: 'sli.le', message: `cannot be checked now: ${err.message}` };
+        });
+        if (wrong) {
+          problems.push({ file: f.file, message: `${f.spec.id}: ${wrong.path}: ${wrong.message}` });
+          continue;
+        }
+      }
+      usable.push(f);
+    }
+    for (const f of usable) {
       await knex.transaction(async (trx) => {
         const store = sloStore(trx, tenant);
         const existing = await store.get(f.spec.id, { forUpdate: true });
@@ -325,7 +344,7 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
         } else result.unchanged++;
       });
     }
-    if (read.problems.length === 0) {
+    if (problems.length === 0) {
       const wanted = new Set(read.specs.map((f) => f.spec.id));
       for (const r of await sloStore(knex, tenant).list()) {
         if (r.managedBy !== 'file' || wanted.has(r.spec.id)) continue;
@@ -343,7 +362,7 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
         result.deleted.push(r.spec.id);
       }
     }
-    return { ...result, skipped, problems: read.problems };
+    return { ...result, skipped, problems };
   }
 
   return {
