@@ -267,3 +267,144 @@ describe('ballast backend plugin', () => {
     expect(res.body.requestedBy).toEqual({ type: 'user', id: SAM, name: SAM, verified: true });
   });
 });
+
+describe('ballast backend plugin: live tail, context and extend', () => {
+  let ballast: TestBallast;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let base: string;
+  const as = (ref: string) => ({ Authorization: mockCredentials.user.header(ref) });
+
+  beforeAll(async () => {
+    ballast = await startBallast();
+    const apiKey = await ballast.backstageKey('approver');
+    backend = await startTestBackend({
+      features: [
+        ballastPlugin,
+        import('@backstage/plugin-permission-backend'),
+        examplePolicy,
+        permissionsServiceFactory,
+        organisationUserInfo,
+        mockServices.rootConfig.factory({
+          data: { permission: { enabled: true }, ballast: { baseUrl: ballast.url, apiKey } },
+        }),
+        catalogServiceMock.factory({ entities: [user('sam'), user('bob', 'bob@example.com')] }),
+      ],
+    });
+    const address = backend.server.address();
+    if (!address || typeof address === 'string') throw new Error('the test backend has no port');
+    base = `http://127.0.0.1:${address.port}/api/ballast`;
+  });
+  afterAll(async () => {
+    await backend?.stop();
+    await ballast?.close();
+  });
+
+  /** The text of a stream as it arrives: `until` reads on until the whole text so far satisfies it. */
+  function textOf(body: NonNullable<Response['body']>) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    return {
+      async until(done: (text: string) => boolean): Promise<string> {
+        while (!done(text)) {
+          const next = await reader.read();
+          if (next.done) break;
+          text += next.value;
+        }
+        return text;
+      },
+    };
+  }
+
+  const ingest = (title: string, kind: Event['kind'] = 'deploy', occurredAt = new Date()) =>
+    ballast.admin.call('ingestEvents', {
+      body: { occurredAt: occurredAt.toISOString(), kind, service: 'checkout', environment: 'production', title },
+    });
+
+  it('passes new events of the filtered service through the live tail as they are stored', async () => {
+    const closed = new AbortController();
+    const res = await fetch(`${base}/events/stream?service=checkout`, { headers: as(VIEWER), signal: closed.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const tail = textOf(res.body!);
+    await tail.until((t) => t.includes(': following'));
+    await ballast.admin.call('ingestEvents', {
+      body: { occurredAt: new Date().toISOString(), kind: 'deploy', service: 'search', title: 'search 9.9.9' },
+    });
+    await ingest('checkout 2.0.0 (live)');
+    const text = await tail.until((t) => t.includes('checkout 2.0.0 (live)'));
+    closed.abort();
+    const data = text
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => JSON.parse(l.slice(6)) as Event);
+    expect(data.map((e) => e.title)).toEqual(['checkout 2.0.0 (live)']);
+    expect(text).toContain(`id: ${data[0]!.seq}\nevent: event\n`);
+  });
+
+  it('resumes the live tail after Last-Event-ID, and refuses a reader the policy does not allow', async () => {
+    const stored = await ingest('checkout 2.0.1');
+    const page = await ballast.admin.call('searchEvents', { query: { q: 'checkout 2.0.1' } });
+    const seq = page.events[0]!.seq;
+    expect(stored.created).toBe(1);
+    const closed = new AbortController();
+    const res = await fetch(`${base}/events/stream?service=checkout`, {
+      headers: { ...as(VIEWER), 'last-event-id': String(seq - 1) },
+      signal: closed.signal,
+    });
+    const text = await textOf(res.body!).until((t) => t.includes('checkout 2.0.1'));
+    closed.abort();
+    expect(text).toContain(`id: ${seq}\n`);
+
+    const denied = await fetch(`${base}/events/stream?service=checkout`, { headers: as(NOBODY) });
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({ code: 'forbidden', from: 'backstage' });
+
+    const bad = await fetch(`${base}/events/stream?kind=nonsense`, { headers: as(VIEWER) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'validation_failed', from: 'ballast' });
+  });
+
+  it('answers what changed before an incident', async () => {
+    const now = Date.now();
+    await ingest('checkout 2.1.0', 'deploy', new Date(now - 20 * 60_000));
+    await ingest('checkout is failing', 'incident', new Date(now - 5 * 60_000));
+    const page = await ballast.admin.call('searchEvents', { query: { kind: 'incident', service: 'checkout' } });
+    const incident = page.events[0]!;
+    const res = await request(backend.server).get(`/api/ballast/events/${incident.id}/context`).set(as(VIEWER));
+    expect(res.status).toBe(200);
+    expect(res.body.event.id).toBe(incident.id);
+    const titles = res.body.changes.map((c: { event: Event }) => c.event.title);
+    expect(titles).toContain('checkout 2.1.0');
+    expect(titles).not.toContain('checkout is failing');
+
+    const bad = await request(backend.server)
+      .get(`/api/ballast/events/${incident.id}/context`)
+      .query({ window: 'forever' })
+      .set(as(VIEWER));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'validation_failed', from: 'ballast' });
+  });
+
+  it('extends an active stabilize for a requester, and refuses one without the permission', async () => {
+    const scope = '/api/ballast/stabilize/checkout/qa';
+    const entered = await request(backend.server)
+      .post(`${scope}/request`)
+      .set(as(SAM))
+      .send({ reason: 'load test', ttlMinutes: 30 });
+    expect(entered.status).toBe(201);
+    expect(entered.body.state).toBe('active');
+    const extended = await request(backend.server)
+      .post(`${scope}/extend`)
+      .set(as(SAM))
+      .send({ minutes: 15, reason: 'still running' });
+    expect(extended.status).toBe(200);
+    expect(Date.parse(extended.body.expiresAt) - Date.parse(entered.body.expiresAt)).toBe(15 * 60_000);
+    expect(extended.body.extensions).toHaveLength(1);
+
+    const denied = await request(backend.server)
+      .post(`${scope}/extend`)
+      .set(as(BOB))
+      .send({ minutes: 15, reason: 'x' });
+    expect(denied.status).toBe(403);
+  });
+});

@@ -89,6 +89,51 @@ export function createRouter(deps: RouterDeps): express.Router {
     res.json(await ballast.call('searchEvents', { query: queryOf(req) as never }));
   });
 
+  /**
+   * The live tail: Ballast's Server-Sent Events for the same filters, passed on as they arrive. A
+   * refusal before the stream opens answers as any other route; Last-Event-ID (or `after`) resumes.
+   */
+  router.get('/events/stream', async (req, res) => {
+    const { ballast } = await read(req);
+    const closed = new AbortController();
+    res.on('close', () => closed.abort());
+    const lastEventId = Number(req.get('last-event-id'));
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    try {
+      await ballast.stream(
+        queryOf(req) as never,
+        (event) => {
+          res.write(`id: ${event.seq}\nevent: event\ndata: ${JSON.stringify(event)}\n\n`);
+          (res as { flush?: () => void }).flush?.();
+        },
+        {
+          after: Number.isInteger(lastEventId) && lastEventId >= 0 ? lastEventId : undefined,
+          signal: closed.signal,
+          onOpen() {
+            // no-transform keeps compression middleware from holding events back.
+            res.status(200).set({
+              'content-type': 'text/event-stream',
+              'cache-control': 'no-cache, no-transform',
+              'x-accel-buffering': 'no',
+            });
+            res.flushHeaders();
+            res.write(': following\n\n');
+            heartbeat = setInterval(() => res.write(': keepalive\n\n'), 15_000);
+          },
+        },
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+    if (res.headersSent) res.end();
+  });
+
+  /** "What changed before this": deploys, flag and config changes before an event (an incident, say). */
+  router.get('/events/:id/context', async (req, res) => {
+    const { ballast } = await read(req);
+    res.json(await ballast.call('eventContext', { params: { id: req.params.id! }, query: queryOf(req) as never }));
+  });
+
   router.get('/services/:service', async (req, res) => {
     const { ballast } = await read(req);
     res.json(await ballast.call('getService', { params: { name: req.params.service! } }));
@@ -136,6 +181,12 @@ export function createRouter(deps: RouterDeps): express.Router {
     const { ballast } = await actingUser(req, ballastStabilizeRequestPermission);
     const { service, environment } = req.params as { service: string; environment: string };
     res.json(await ballast.call('exitStabilize', { params: { service, environment }, body: req.body ?? {} }));
+  });
+
+  router.post('/stabilize/:service/:environment/extend', async (req, res) => {
+    const { ballast } = await actingUser(req, ballastStabilizeRequestPermission);
+    const { service, environment } = req.params as { service: string; environment: string };
+    res.json(await ballast.call('extendStabilize', { params: { service, environment }, body: req.body ?? {} }));
   });
 
   router.post('/stabilize/requests/:id/approve', async (req, res) => {
