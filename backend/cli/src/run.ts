@@ -14,6 +14,7 @@ import { commandContext } from './options.js';
 import { runbooksCommand } from './runbooks.js';
 import { serveCommand } from './serve.js';
 import { sloCommand } from './slo.js';
+import { syncCommand } from './sync.js';
 import { tenantsCommand } from './tenants.js';
 
 export const VERSION = '0.1.0';
@@ -75,6 +76,7 @@ export function buildProgram(io: Io, onConnect: (t: Target) => void = () => {}):
     .addCommand(hooksCommand(ctx))
     .addCommand(sloCommand(ctx))
     .addCommand(runbooksCommand(ctx))
+    .addCommand(syncCommand(ctx))
     .addCommand(tenantsCommand(ctx))
     .addCommand(whoamiCommand(ctx))
     .addCommand(new Command('demo').description('demo data, through the public API').addCommand(seedCommand(ctx)));
