@@ -57,6 +57,19 @@ export default tseslint.config(
     },
   },
   {
+    // The Grafana bench hands functions to the browser page it measures.
+    files: ['bench/grafana/**/*.mjs'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        performance: 'readonly',
+        requestAnimationFrame: 'readonly',
+        MutationObserver: 'readonly',
+      },
+    },
+  },
+  {
     // jest's test environment and module stubs are CommonJS.
     files: ['grafana-app/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
