@@ -1,5 +1,5 @@
 import { type z } from 'zod';
-import { EventIdParams, EventPage, SearchQuery } from './search.js';
+import { EventIdParams, EventPage, FacetCounts, FacetQuery, SearchQuery } from './search.js';
 import { IngestBody, IngestResult } from './ingest.js';
 import { Event } from './event.js';
 import { AnnotationList, AnnotationQuery, ContextQuery, ContextResult, StreamQuery, VerifyResult } from './timeline.js';
@@ -95,6 +95,16 @@ export const routes = {
     query: SearchQuery,
     status: 200,
     response: EventPage,
+  }),
+  eventFacets: route({
+    method: 'GET',
+    path: '/v1/events/facets',
+    summary:
+      'How many events of each service, environment, source, kind, severity and status a search finds in a window',
+    permission: 'events:read',
+    query: FacetQuery,
+    status: 200,
+    response: FacetCounts,
   }),
   streamEvents: route({
     method: 'GET',

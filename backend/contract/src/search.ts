@@ -60,3 +60,38 @@ export const EventPage = z.object({
 export type EventPage = z.infer<typeof EventPage>;
 
 export const EventIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** Fields the timeline can count values of. */
+export const FACET_FIELDS = ['service', 'environment', 'source', 'kind', 'severity', 'status'] as const;
+export const FacetField = z.enum(FACET_FIELDS);
+export type FacetField = z.infer<typeof FacetField>;
+
+/**
+ * Counts of each value of some fields among the events a search would find in a window. Each field's
+ * counts leave out that field's own filter (the other values stay visible to switch to).
+ */
+export const FacetQuery = EventFilters.extend({
+  /** Default: 24 hours before `to`. */
+  from: Timestamp.optional(),
+  /** Default: now. */
+  to: Timestamp.optional(),
+  /** The fields to count (repeat or comma-separate); all of them by default. */
+  facet: list(FacetField).optional(),
+  /** The most frequent values kept per field. */
+  size: z.coerce.number().int().min(1).max(100).default(20),
+}).refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
+export type FacetQueryInput = z.input<typeof FacetQuery>;
+export type FacetQuery = z.output<typeof FacetQuery>;
+
+export const FacetValue = z.object({ value: z.string(), count: z.number().int() });
+export const FacetCounts = z.object({
+  from: Timestamp,
+  to: Timestamp,
+  /** Events matching every filter in the window. */
+  total: z.number().int(),
+  /** Per field, its values by count (then by value), at most `size`; events without the field are not counted. */
+  facets: z.partialRecord(FacetField, z.array(FacetValue)),
+  /** Per field, whether values beyond `size` were left out. */
+  truncated: z.partialRecord(FacetField, z.boolean()),
+});
+export type FacetCounts = z.infer<typeof FacetCounts>;

@@ -133,6 +133,7 @@ describe('permissions', () => {
     getEvent: { path: '/v1/events/00000000000000000000000000' },
     streamEvents: { path: '/v1/events/stream?kind=nope' },
     annotations: { path: '/v1/annotations?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z' },
+    eventFacets: { path: '/v1/events/facets' },
     eventContext: { path: '/v1/events/00000000000000000000000000/context' },
     auditVerify: { path: '/v1/audit/verify' },
     createHook: { path: '/v1/admin/hooks', init: json({ source: 'github', name: 'perm-hook' }) },

@@ -13,6 +13,7 @@ import { chainBatch, prepareBatch, type PreparedBatch } from './ingestBatch.js';
 import type { EventStore, StoreClock, TenantEventStore } from './store.js';
 import type { ChangeFeed } from './stream/changeFeed.js';
 import { annotationsFor } from './annotations.js';
+import { facetCountsFor } from './facets.js';
 import { contextFor, noDependencies, type DependencyLookup } from './context.js';
 import { verifyChain } from './verify.js';
 
@@ -109,6 +110,7 @@ export function createKnexEventStore(
 
       get,
       annotations: (window) => annotationsFor(db, tenant, window),
+      facets: (query) => facetCountsFor(db, tenant, query, clock.now()),
       async context(id, windowMs, limit) {
         const anchor = await get(id);
         return anchor ? contextFor(db, tenant, anchor, windowMs, limit, dependencies) : null;

@@ -4,6 +4,8 @@ import type {
   ContextResult,
   Event,
   EventPage,
+  FacetCounts,
+  FacetQuery,
   IngestResult,
   ParsedEventInput,
   SearchQuery,
@@ -23,6 +25,8 @@ export interface TenantEventStore {
   get(id: string): Promise<Event | null>;
   /** Points and paired ranges overlapping a window, for Grafana. */
   annotations(window: AnnotationWindow): Promise<Annotation[]>;
+  /** How many events of each value of some fields a search finds in a window. */
+  facets(query: FacetQuery): Promise<FacetCounts>;
   /** Changes in the `windowMs` before the event started; null when there is no such event. */
   context(id: string, windowMs: number, limit: number): Promise<ContextResult | null>;
   /** Walks the hash chain from its anchor. */

@@ -27,7 +27,7 @@ export function timelineRoutes(
   open: OpenStreams,
   mappings: MappingService,
   runbooks: RunbookResolver,
-): Pick<RouteHandlers, 'streamEvents' | 'annotations' | 'eventContext' | 'auditVerify'> {
+): Pick<RouteHandlers, 'streamEvents' | 'annotations' | 'eventFacets' | 'eventContext' | 'auditVerify'> {
   return {
     streamEvents: {
       async handle({ auth, query, request, reply }) {
@@ -81,6 +81,9 @@ export function timelineRoutes(
         });
         return { annotations };
       },
+    },
+    eventFacets: {
+      handle: ({ auth, query }) => store.forTenant(auth.tenant).facets(query),
     },
     eventContext: {
       async handle({ auth, params, query }) {
