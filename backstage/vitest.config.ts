@@ -6,11 +6,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
-    include: ['plugins/*/src/**/*.test.ts'],
+    // Frontend tests name their DOM environment in the file (`// @vitest-environment happy-dom`).
+    include: ['plugins/*/src/**/*.test.{ts,tsx}'],
     exclude: ['**/node_modules/**'],
     // @backstage/backend-test-utils registers its clean-up with a global afterAll.
     globals: true,
     pool: 'forks',
+    // Transformed by vitest rather than loaded by Node: this one imports @mui/material folders as ESM.
+    server: { deps: { inline: ['material-ui-popup-state'] } },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -1,0 +1,224 @@
+// @vitest-environment happy-dom
+/**
+ * Every state of the card, through both published entry points: the legacy `EntityBallastCard` in
+ * @backstage/test-utils' app, and the `/alpha` card extension in @backstage/frontend-test-utils' app.
+ * The Ballast API is answered from fixtures parsed with the contract's schemas; the real API path is
+ * covered by BallastClient.test.ts and the browser tests.
+ */
+import React from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { catalogApiRef, EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock, createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
+import type { Entity } from '@backstage/catalog-model';
+import { EntityBallastCard } from '../../plugin';
+import { ballastEntityCard } from '../../alpha';
+import { ballastApiRef, type BallastApi } from '../../api/BallastApi';
+import { checkoutEntity, fakeBallast, paymentsGroup, refused, requester, scope, slos } from '../../testing/fixtures';
+
+type Render = (api: BallastApi, entity?: Entity) => Promise<unknown>;
+
+const systems: Array<[string, Render]> = [
+  [
+    'legacy EntityBallastCard',
+    (api, entity = checkoutEntity) =>
+      renderInTestApp(
+        <TestApiProvider
+          apis={[
+            [ballastApiRef, api],
+            [catalogApiRef, catalogApiMock({ entities: [paymentsGroup] })],
+          ]}
+        >
+          <EntityProvider entity={entity}>
+            <EntityBallastCard />
+          </EntityProvider>
+        </TestApiProvider>,
+        // The owner links to its entity page, as in an app with the catalog.
+        { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+      ),
+  ],
+  [
+    'new frontend system card (/alpha)',
+    async (api, entity = checkoutEntity) =>
+      renderTestApp({
+        extensions: [createTestEntityPage({ entity }), ballastEntityCard],
+        apis: [
+          [ballastApiRef, api],
+          [catalogApiRef, catalogApiMock({ entities: [paymentsGroup] })],
+        ],
+      }),
+  ],
+];
+
+const never = () => new Promise<never>(() => {});
+
+// The first render loads the card lazily; a busy machine can take seconds. Waits end on the condition.
+configure({ asyncUtilTimeout: 15_000 });
+
+describe.each(systems)('%s', (_name, render) => {
+  it('shows progress while Ballast answers', async () => {
+    await render(fakeBallast({ getService: never }));
+    expect(await screen.findByRole('progressbar')).toBeTruthy();
+    expect(screen.queryByTestId('ballast-overview')).toBeNull();
+  });
+
+  it('says when the permission policy refuses reading Ballast', async () => {
+    const denied = refused(
+      403,
+      'forbidden',
+      'you may not ballast.events.read (Backstage permission policy)',
+      'backstage',
+    );
+    await render(fakeBallast({ getSlos: () => Promise.reject(denied) }));
+    const alert = await screen.findByTestId('ballast-error');
+    expect(alert.textContent).toBe(
+      'You may not read Ballast here: you may not ballast.events.read (Backstage permission policy).',
+    );
+  });
+
+  it('says when Ballast does not answer', async () => {
+    const down = refused(502, 'upstream_unavailable', 'the Ballast server did not answer', 'backstage');
+    await render(fakeBallast({ getService: () => Promise.reject(down) }));
+    expect((await screen.findByTestId('ballast-error')).textContent).toBe(
+      'Ballast did not answer. Try again in a moment.',
+    );
+  });
+
+  it('says the service is not in Ballast yet, naming the annotation', async () => {
+    const missing = refused(404, 'not_found', 'no service checkout', 'ballast');
+    await render(
+      fakeBallast({
+        getService: () => Promise.reject(missing),
+        listRunbooks: async () => [],
+        getSlos: async () => ({ slos: [], statuses: [] }),
+        searchEvents: async () => ({ events: [], nextCursor: null, snapshotSeq: 0 }),
+      }),
+    );
+    const box = await screen.findByTestId('ballast-not-in-ballast');
+    expect(box.textContent).toContain('checkout is not in Ballast yet.');
+    expect(box.textContent).toContain('ballast.dev/service');
+  });
+
+  it('shows each part as empty for a service Ballast knows with nothing attached', async () => {
+    const bare = { ...checkoutEntity, metadata: { ...checkoutEntity.metadata, annotations: {}, links: [] } };
+    await render(
+      fakeBallast({
+        getService: async () => ({
+          ...(await fakeBallast().getService('checkout')),
+          onCallNow: { source: 'none', people: [], asOf: new Date().toISOString() },
+        }),
+        listRunbooks: async () => [],
+        getSlos: async () => ({ slos: [], statuses: [] }),
+        searchEvents: async () => ({ events: [], nextCursor: null, snapshotSeq: 0 }),
+      }),
+      bare,
+    );
+    await screen.findByTestId('ballast-overview');
+    expect(screen.getByTestId('ballast-oncall').textContent).toContain('Nobody on call is configured in Ballast.');
+    expect(screen.getByTestId('ballast-slos').textContent).toContain('No SLOs for this service.');
+    expect(screen.getByTestId('ballast-runbooks').textContent).toContain('No runbooks for this service.');
+    expect(screen.getByTestId('ballast-changes').textContent).toContain('No deploys, flag changes or incidents yet.');
+    expect(screen.getByTestId('ballast-stabilize').textContent).toContain('Set the ballast.dev/environment annotation');
+  });
+
+  it('shows owner, on-call, SLO budget with burn, stabilize countdown, runbooks and last changes', async () => {
+    await render(fakeBallast({ getStabilize: async () => scope({}) }));
+    await screen.findByTestId('ballast-overview');
+
+    const owner = screen.getByTestId('ballast-owner');
+    await within(owner).findByText('#payments on chat');
+    expect(within(owner).getByText('Payments team')).toBeTruthy();
+    expect(within(owner).getByText('payments@example.com').closest('a')?.getAttribute('href')).toBe(
+      'mailto:payments@example.com',
+    );
+    expect(within(owner).getByText('#payments on chat').closest('a')?.getAttribute('href')).toBe(
+      'https://chat.test/payments',
+    );
+
+    const onCall = screen.getByTestId('ballast-oncall');
+    expect(within(onCall).getByText('Ana Oncall').closest('a')?.getAttribute('href')).toBe('mailto:ana@example.com');
+    expect(onCall.textContent).toMatch(/2 h 30 min left on shift|2 h 29 min left on shift/);
+
+    const slo = screen.getByTestId('ballast-slo');
+    expect(slo.textContent).toContain('availability');
+    expect(slo.textContent).toContain('42.0 % of the error budget left');
+    const burn = within(slo).getByTestId('ballast-burn');
+    expect(burn.getAttribute('data-level')).toBe('burning');
+    expect(burn.textContent).toBe('burn 3.2× (1h)');
+
+    const stabilize = screen.getByTestId('ballast-stabilize');
+    expect(stabilize.textContent).toContain('Stabilizing');
+    expect(within(stabilize).getByTestId('ballast-countdown').textContent).toMatch(/^Ends in (49|50):\d\d\.$/);
+    // A reader (fixtures' default) sees the state but no button.
+    expect(within(stabilize).queryByRole('button')).toBeNull();
+
+    const runbook = screen.getByTestId('ballast-runbook');
+    expect(within(runbook).getByText('Checkout errors').closest('a')?.getAttribute('href')).toBe(
+      'https://backstage.test/ballast/runbooks/checkout-errors',
+    );
+    expect(runbook.textContent).toContain('stale');
+    expect(runbook.textContent).toContain('review overdue since 2025-01-01');
+
+    const rows = screen.getAllByTestId('ballast-change').map((r) => r.textContent);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toContain('incident');
+    expect(rows[0]).toContain('Checkout failing for card payments');
+    expect(rows[1]).toContain('flag');
+    expect(rows[2]).toContain('Deploy checkout 1.4.2');
+    expect(rows[2]).toContain('1 h ago');
+  });
+
+  it('marks an SLO whose burn-rate tier fires', async () => {
+    const status = slos.statuses[0]!;
+    const tier = {
+      name: 'page_fast' as const,
+      enabled: true,
+      severity: 'critical' as const,
+      longWindow: '1h',
+      shortWindow: '5m',
+      factor: status.errorBudget,
+      threshold: status.errorBudget,
+      firing: true,
+      guarded: false,
+      reason: 'both windows over the threshold',
+    };
+    await render(fakeBallast({ getSlos: async () => ({ ...slos, statuses: [{ ...status, tiers: [tier] }] }) }));
+    expect((await screen.findByTestId('ballast-burn')).getAttribute('data-level')).toBe('firing');
+  });
+
+  it('lets a requester enter stabilize with a reason and TTL, and shows what Ballast refused', async () => {
+    const enter = vi
+      .fn<BallastApi['enterStabilize']>()
+      .mockRejectedValueOnce(refused(400, 'ttl_too_long', 'at most 240 minutes in production', 'ballast'))
+      .mockResolvedValueOnce(scope({}).stabilize!);
+    let status = scope(null);
+    const api = fakeBallast({
+      me: async () => requester,
+      getStabilize: async () => status,
+      enterStabilize: async (...args) => {
+        const s = await enter(...args);
+        status = scope({});
+        return s;
+      },
+    });
+    await render(api);
+    const section = await screen.findByTestId('ballast-stabilize');
+    expect(section.textContent).toContain('Running normally.');
+    fireEvent.change(within(section).getByLabelText('Reason'), { target: { value: 'budget burning after 1.4.2' } });
+    fireEvent.change(within(section).getByLabelText('TTL (minutes)'), { target: { value: '600' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Enter stabilize' }));
+    expect((await within(section).findByRole('alert')).textContent).toBe('at most 240 minutes in production');
+    expect(enter).toHaveBeenLastCalledWith('checkout', 'production', {
+      reason: 'budget burning after 1.4.2',
+      ttlMinutes: 600,
+    });
+
+    fireEvent.change(within(section).getByLabelText('TTL (minutes)'), { target: { value: '60' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Enter stabilize' }));
+    await within(screen.getByTestId('ballast-stabilize')).findByTestId('ballast-countdown');
+    expect(within(screen.getByTestId('ballast-stabilize')).getByRole('button').textContent).toBe('Exit stabilize');
+    await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+});
