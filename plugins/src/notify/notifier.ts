@@ -45,29 +45,27 @@ export class NotifyFailed extends Error {
   override name = 'NotifyFailed';
 }
 
-/** POSTs JSON and fails unless the receiver answers 2xx; with `parse`, answers the JSON body (or null). */
+/** How long one notification POST may take. */
+export const POST_TIMEOUT_MS = 10_000;
+
+/**
+ * POSTs a JSON body; a non-2xx answer throws NotifyFailed. The caller's signal (shutdown) and the time
+ * limit both apply: a receiver that never answers cannot hold a notification forever.
+ */
 export async function postJson(
   url: string,
   body: string,
   headers: Record<string, string>,
   signal?: AbortSignal,
-  parse = false,
-): Promise<unknown> {
+  timeoutMs = POST_TIMEOUT_MS,
+): Promise<void> {
+  const limit = AbortSignal.timeout(timeoutMs);
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body,
-    signal: signal ?? AbortSignal.timeout(10_000),
+    signal: signal ? AbortSignal.any([signal, limit]) : limit,
   });
-  if (!res.ok) {
-    const text = (await res.text().catch(() => '')).slice(0, 200);
-    throw new NotifyFailed(`${url} answered ${res.status}${text ? `: ${text}` : ''}`);
-  }
-  const text = await res.text().catch(() => '');
-  if (!parse || !text) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
+  const text = (await res.text().catch(() => '')).slice(0, 200);
+  if (!res.ok) throw new NotifyFailed(`${url} answered ${res.status}${text ? `: ${text}` : ''}`);
 }
