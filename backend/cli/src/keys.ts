@@ -18,7 +18,7 @@ function createCommand(ctx: CommandContext): Command {
   return new Command('create')
     .description('create an API key; its secret is printed once')
     .requiredOption('--name <name>', 'what the key is for, e.g. ci-deploy')
-    .requiredOption('--role <role>', 'viewer, ci, operator, approver or admin')
+    .requiredOption('--role <role>', 'viewer, ci, catalog, operator, approver or admin')
     .option(
       '--service <glob>',
       'services the key may act on, e.g. checkout or payments-* (repeatable; default *)',

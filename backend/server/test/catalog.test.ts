@@ -108,6 +108,16 @@ describe.each(DIALECTS)('service catalog on %s', (dialect) => {
       expect(denied.message).toContain('catalog:write');
       expect((await key.call('getService', { params: { name: 'checkout' } })).name).toBe('checkout');
     }
+    // The catalog role writes the catalog and nothing else.
+    const catalogKey = server.client(
+      (await server.admin.call('createKey', { body: { name: 'cat-catalog', role: 'catalog' } })).secret,
+    );
+    await catalogKey.call('putService', { params: { name: 'catalog-only' }, body: {} });
+    expect((await catalogKey.call('getService', { params: { name: 'catalog-only' } })).name).toBe('catalog-only');
+    const noEvents = await refusal(catalogKey.call('ingestEvents', { body: { events: [] } }));
+    expect([noEvents.status, noEvents.code]).toEqual([403, 'forbidden']);
+    const noKeys = await refusal(catalogKey.call('listKeys', {}));
+    expect(noKeys.status).toBe(403);
   });
 
   it('falls back to the static rotation when PagerDuty fails, and says so', async () => {
