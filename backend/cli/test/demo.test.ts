@@ -91,6 +91,13 @@ describe('ballast demo seed on SQLite', () => {
     expect(payments).toMatchObject({ services: ['payments'], stale: true });
     const { runbooks: checkoutRunbooks } = await get<RunbookList>('/v1/runbooks?slo=checkout-availability');
     expect(checkoutRunbooks.map((x) => x.id)).toContain('checkout-errors');
+    // The alerts' runbook_url names these runbooks, so the timeline links each alert to its runbook.
+    const alerts = await get<EventPage>(
+      '/v1/events?service=checkout&kind=alert&from=' +
+        encodeURIComponent(new Date(now.getTime() - 86_400_000).toISOString()),
+    );
+    expect(alerts.events.length).toBeGreaterThan(0);
+    for (const e of alerts.events) expect(e.runbook).toMatchObject({ id: 'checkout-errors', by: 'runbook_url' });
   });
 
   it('without --date fills the 24 hours that end now', async () => {

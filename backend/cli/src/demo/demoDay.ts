@@ -36,6 +36,7 @@ function story(day: string): Story {
     at: h(0, 40),
     minutes: 27,
     name: 'SearchLatencyP99High',
+    runbook: 'search-slow',
     severity: 'warning',
     summary: 'p99 latency 1.8s (threshold 1s) during the nightly reindex',
   });
@@ -87,6 +88,7 @@ function story(day: string): Story {
     at: h(11, 27),
     minutes: 17,
     name: 'PaymentsPodsNotReady',
+    runbook: 'payments-psp-degraded',
     severity: 'high',
     summary: '2 of 6 payments pods not ready for 5 minutes',
   });
@@ -134,6 +136,7 @@ function story(day: string): Story {
     at: h(13, 21),
     minutes: 22,
     name: 'CheckoutHighErrorRate',
+    runbook: 'checkout-errors',
     severity: 'critical',
     summary: '5xx ratio 7.2% over 5 minutes (threshold 2%)',
   });
@@ -209,6 +212,7 @@ function story(day: string): Story {
     at: h(20, 10),
     minutes: 24,
     name: 'PaymentsPSPLatencyHigh',
+    runbook: 'payments-psp-degraded',
     severity: 'warning',
     summary: 'PSP authorisation p95 at 1.4s (threshold 1s)',
   });

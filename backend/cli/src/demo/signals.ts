@@ -11,6 +11,8 @@ export function alert(
     name: string;
     severity: 'critical' | 'high' | 'warning';
     summary: string;
+    /** The runbook id its `runbook_url` annotation names (the demo registers these runbooks). */
+    runbook: string;
   },
 ) {
   const fingerprint = s.hex(16);
@@ -22,7 +24,7 @@ export function alert(
     description: a.summary,
     sourceRefs: { alertname: a.name, fingerprint },
     links: [
-      { rel: 'runbook', url: `https://runbooks.example.com/${a.service}/${a.name}`, text: 'Runbook' },
+      { rel: 'runbook', url: `https://git.acme.example.com/ops/runbooks/${a.runbook}.md`, text: 'Runbook' },
       {
         rel: 'dashboard',
         url: `https://grafana.example.com/d/${a.service}-overview/${a.service}?viewPanel=4`,
