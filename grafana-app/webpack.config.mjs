@@ -19,7 +19,12 @@ const entries = {
   module: './src/module.tsx',
   'datasource/module': './src/datasource/module.ts',
   'panels/timeline/module': './src/panels/timeline/module.tsx',
+  'panels/burnrate/module': './src/panels/burnrate/module.tsx',
+  'panels/stabilize/module': './src/panels/stabilize/module.tsx',
 };
+
+/** The nested panels, each with its plugin.json and logo beside its module. */
+const PANELS = ['timeline', 'burnrate', 'stabilize'];
 
 function gitHash() {
   try {
@@ -75,10 +80,14 @@ export default (_env, argv) => ({
       patterns: [
         { from: 'src/plugin.json', to: 'plugin.json', transform: stampPluginJson },
         { from: 'src/datasource/plugin.json', to: 'datasource/plugin.json', transform: stampPluginJson },
-        { from: 'src/panels/timeline/plugin.json', to: 'panels/timeline/plugin.json', transform: stampPluginJson },
+        ...PANELS.map((p) => ({
+          from: `src/panels/${p}/plugin.json`,
+          to: `panels/${p}/plugin.json`,
+          transform: stampPluginJson,
+        })),
         { from: 'src/img', to: 'img' },
         { from: 'src/datasource/img', to: 'datasource/img' },
-        { from: 'src/panels/timeline/img', to: 'panels/timeline/img' },
+        ...PANELS.map((p) => ({ from: `src/panels/${p}/img`, to: `panels/${p}/img` })),
         { from: 'src/dashboards', to: 'dashboards' },
         { from: 'README.md', to: 'README.md' },
       ],

@@ -176,11 +176,22 @@
           h(DataSourcePage, { ds, QueryEditor, ConfigEditor, settings, annoRes, tableRes, services, from, to }),
         ),
       );
-    } else if (path === '/preview/panel') {
-      const plugin = await loadPlugin('ballast-timeline-panel');
+    } else if (path === '/preview/panel' || path.startsWith('/preview/panel/')) {
+      // /preview/panel/<panel id>?<option>=<value>: the panel with those options, as a dashboard would
+      // pass them (the timeline panel when no id is given).
+      const id = path.split('/')[3] || 'ballast-timeline-panel';
+      const plugin = await loadPlugin(id);
+      const query = Object.fromEntries(new URLSearchParams(location.search));
       const to = Date.now();
       const from = to - 24 * 3600_000;
-      const options = { service: '$service', environment: '', kind: '', limit: 50 };
+      const defaults = {
+        'ballast-timeline-panel': { service: '$service', environment: '', kind: '', limit: 50 },
+        'ballast-stabilize-panel': { service: '$service', environment: 'production' },
+        'ballast-burnrate-panel': {},
+      };
+      const options = { ...defaults[id], ...query };
+      const title =
+        { 'ballast-stabilize-panel': 'Stabilize', 'ballast-burnrate-panel': 'SLO burn rate' }[id] || 'What changed';
       const tr = range(from, to);
       render(
         h(
@@ -204,7 +215,7 @@
               height: 420,
               transparent: false,
               renderCounter: 1,
-              title: 'What changed',
+              title,
               eventBus: {
                 publish() {},
                 subscribe() {

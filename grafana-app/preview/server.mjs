@@ -20,6 +20,8 @@ const iconsDir = join(dirname(require_('@grafana/ui/package.json')), 'dist', 'pu
 export const USERS = {
   admin: { login: 'admin', role: 'Admin' },
   editor: { login: 'editor@example.com', role: 'Editor' },
+  // A second Editor: the other person a two-person rule (stabilize approval) needs.
+  sre: { login: 'sre@example.com', role: 'Editor' },
   viewer: { login: 'viewer@example.com', role: 'Viewer' },
 };
 
@@ -36,7 +38,7 @@ const TYPES = {
 /** Every plugin in dist/: the app and its nested plugins, by id, with their folders. */
 function loadPlugins() {
   const found = {};
-  for (const dir of ['', 'datasource', 'panels/timeline']) {
+  for (const dir of ['', 'datasource', 'panels/timeline', 'panels/burnrate', 'panels/stabilize']) {
     const file = join(dist, dir, 'plugin.json');
     if (!existsSync(file))
       throw new Error(`${file} is missing: build first (yarn workspace @ballast/grafana-app build)`);
@@ -136,6 +138,8 @@ export async function startPreview({
     '/preview/vendor/shared.js': sharedFile,
     '/preview/vendor/system.js': require_('systemjs/dist/system.min.js'),
     '/preview/vendor/amd.js': require_('systemjs/dist/extras/amd.min.js'),
+    // Grafana ships uPlot's stylesheet in its own CSS; @grafana/ui's plots need it.
+    '/preview/vendor/uPlot.min.css': join(dirname(require_('uplot')), 'uPlot.min.css'),
   };
 
   const server = createServer(async (req, res) => {

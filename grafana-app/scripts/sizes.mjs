@@ -10,6 +10,8 @@ const budgets = [
   ['module.js', 'app', 120],
   ['datasource/module.js', 'data source', 60],
   ['panels/timeline/module.js', 'timeline panel', 120],
+  ['panels/burnrate/module.js', 'burn-rate panel', 120],
+  ['panels/stabilize/module.js', 'stabilize panel', 120],
 ];
 
 let over = false;

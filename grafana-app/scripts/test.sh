@@ -12,6 +12,7 @@ ensure_debian_packages chromium
 export PATH="$PWD/node_modules/.bin:$PWD/../node_modules/.bin:$PATH"
 
 stage "server build (the tests start the production entry point)" yarn workspace @ballast/server build
+stage "CLI build (the browser tests seed the demo with it)" yarn workspace @ballast/cli build
 stage "grafana-app build" webpack --config webpack.config.mjs --mode production
 stage "grafana-app jest" jest --ci
 stage "grafana-app browser tests" node --test --test-reporter=spec test/browser/

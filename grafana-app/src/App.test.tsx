@@ -5,9 +5,11 @@ import { proxyFetch, server } from '../test/ballast';
 import { App } from './App';
 
 let search = '?from=now-2h&to=now&service=checkout';
+let pathname = '/a/ballast-reliability-app/timeline';
 jest.mock('@grafana/runtime', () => ({
+  config: { bootData: { user: { login: 'vera@example.com', orgRole: 'Viewer' } } },
   locationService: {
-    getLocation: () => ({ search }),
+    getLocation: () => ({ pathname, search }),
     getHistory: () => ({ listen: () => () => {} }),
     partial: (q: Record<string, unknown>) => {
       search = `?${new URLSearchParams(q as Record<string, string>)}`;
@@ -52,5 +54,23 @@ describe('App', () => {
     expect(
       calls.some((u) => u.startsWith('/api/plugin-proxy/ballast-reliability-app/api/events?service=checkout')),
     ).toBe(true);
+  });
+
+  it('routes by path: the SLOs page with its filters', async () => {
+    pathname = '/a/ballast-reliability-app/slos';
+    search = '';
+    render(
+      <App
+        meta={meta('http://ballast:4680')}
+        basename="/a/ballast-reliability-app"
+        query={{}}
+        path=""
+        onNavChanged={() => {}}
+      />,
+    );
+    expect(screen.getByTestId('ballast-slos-page')).toBeInTheDocument();
+    // Other test files add SLOs to the shared server: the filters show once the list has loaded.
+    expect(await screen.findByRole('combobox', { name: 'Firing tier' })).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'SLOs' })).toHaveAttribute('aria-selected', 'true');
   });
 });

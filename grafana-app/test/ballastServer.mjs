@@ -170,3 +170,21 @@ export function sampleEvents(now = Date.now()) {
     },
   ];
 }
+
+export const CLI_ENTRY = join(repo, 'backend', 'cli', 'dist', 'ballast.js');
+
+/** `ballast demo seed` against the server, as a newcomer's start script runs it: events, SLOs, profiles, runbooks. */
+export async function seedDemo(url, key) {
+  if (!existsSync(CLI_ENTRY)) throw new Error(`${CLI_ENTRY} is missing: yarn workspace @ballast/cli build`);
+  const child = spawn(process.execPath, [CLI_ENTRY, 'demo', 'seed', '--json'], {
+    env: { ...process.env, BALLAST_URL: url, BALLAST_API_KEY: key },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise((ok) => child.once('exit', ok));
+  if (code !== 0) throw new Error(`ballast demo seed exited ${code}: ${err}`);
+  return JSON.parse(out);
+}

@@ -66,6 +66,8 @@ const files = {
   app: 'src/plugin.json',
   datasource: 'src/datasource/plugin.json',
   panel: 'src/panels/timeline/plugin.json',
+  burnratePanel: 'src/panels/burnrate/plugin.json',
+  stabilizePanel: 'src/panels/stabilize/plugin.json',
 } as const;
 const plugins = Object.fromEntries(Object.entries(files).map(([k, p]) => [k, read(p)])) as Record<
   keyof typeof files,
@@ -89,8 +91,10 @@ describe('plugin.json files', () => {
     expect(ok).toBe(true);
   });
 
-  it('the panel and data source need nothing beyond the published schema', () => {
+  it('the panels and data source need nothing beyond the published schema', () => {
     expect(validatePublished(plugins.panel)).toBe(true);
+    expect(validatePublished(plugins.burnratePanel)).toBe(true);
+    expect(validatePublished(plugins.stabilizePanel)).toBe(true);
     expect(validatePublished(plugins.datasource)).toBe(true);
   });
 
@@ -109,6 +113,8 @@ describe('plugin.json files', () => {
       annotations: true,
     });
     expect(plugins.panel).toMatchObject({ id: 'ballast-timeline-panel', type: 'panel' });
+    expect(plugins.burnratePanel).toMatchObject({ id: 'ballast-burnrate-panel', type: 'panel' });
+    expect(plugins.stabilizePanel).toMatchObject({ id: 'ballast-stabilize-panel', type: 'panel' });
     for (const p of Object.values(plugins)) {
       expect(p.id.endsWith(`-${p.type}`)).toBe(true);
       expect((p.dependencies as { grafanaDependency: string }).grafanaDependency).toBe('>=12.3.0');
@@ -121,7 +127,12 @@ describe('plugin.json files', () => {
       expect.arrayContaining([
         expect.objectContaining({ type: 'datasource', name: plugins.datasource.name }),
         expect.objectContaining({ type: 'panel', name: plugins.panel.name }),
+        expect.objectContaining({ type: 'panel', name: plugins.burnratePanel.name }),
+        expect.objectContaining({ type: 'panel', name: plugins.stabilizePanel.name }),
         expect.objectContaining({ type: 'page', name: 'Timeline', path: '/a/ballast-reliability-app/timeline' }),
+        expect.objectContaining({ type: 'page', name: 'SLOs', path: '/a/ballast-reliability-app/slos' }),
+        expect.objectContaining({ type: 'page', name: 'Stabilize', path: '/a/ballast-reliability-app/stabilize' }),
+        expect.objectContaining({ type: 'page', name: 'Runbooks', path: '/a/ballast-reliability-app/runbooks' }),
       ]),
     );
     for (const d of includes.filter((i) => i.type === 'dashboard')) {
@@ -139,9 +150,19 @@ describe('plugin.json files', () => {
       if (r.method === 'GET') expect(r.reqRole).toBe('Viewer');
       else expect(['Editor', 'Admin']).toContain(r.reqRole);
     }
-    const methods = (plugins.app.routes ?? []).map((r) => r.method).sort();
-    expect(methods).toEqual(['DELETE', 'GET', 'POST', 'PUT']);
+    const methods = (plugins.app.routes ?? []).map((r) => `${r.method} ${r.path}`).sort();
+    expect(methods).toEqual(['DELETE api', 'GET api', 'POST api', 'POST api/stabilize', 'PUT api']);
     expect(plugins.app.routes!.find((r) => r.method === 'DELETE')!.reqRole).toBe('Admin');
+    // Stabilize has its own action, so Grafana admins can grant it apart from writing events. It comes
+    // before the general POST route: the first match and the longest match are then the same route.
+    const appRoutes = plugins.app.routes!;
+    const stabilize = appRoutes.findIndex((r) => r.path === 'api/stabilize');
+    expect(appRoutes[stabilize]).toMatchObject({
+      method: 'POST',
+      reqRole: 'Editor',
+      reqAction: 'ballast-reliability-app.stabilize:act',
+    });
+    expect(stabilize).toBeLessThan(appRoutes.findIndex((r) => r.path === 'api' && r.method === 'POST'));
   });
 
   it('every app route action is declared by one of its roles and granted to the route role', () => {
@@ -154,7 +175,8 @@ describe('plugin.json files', () => {
 
   it('routes take the URL from jsonData and the key from secureJsonData only', () => {
     for (const r of [...(plugins.app.routes ?? []), ...(plugins.datasource.routes ?? [])]) {
-      expect(r.url).toBe('{{ .JsonData.url }}/v1');
+      // The route's path is replaced by its URL: `api/stabilize` must lead to `/v1/stabilize`.
+      expect(r.url).toBe(`{{ .JsonData.url }}/v1${r.path.replace(/^api/, '')}`);
       const auth = r.headers?.find((h) => h.name === 'Authorization');
       expect(auth?.content).toBe('Bearer {{ .SecureJsonData.apiKey }}');
       for (const h of r.headers ?? []) expect(h.content).not.toMatch(/\{\{\s*\.JsonData\.(apiKey|key|token|secret)/i);

@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import sharedPackages from '../sharedPackages.json';
 
 const dist = join(__dirname, '..', 'dist');
-const modules = ['module.js', 'datasource/module.js', 'panels/timeline/module.js'];
+const modules = [
+  'module.js',
+  'datasource/module.js',
+  'panels/timeline/module.js',
+  'panels/burnrate/module.js',
+  'panels/stabilize/module.js',
+];
 const SHARED = new Set<string>(sharedPackages);
 
 const REMOVED_IN_REACT_19: Array<[string, RegExp]> = [

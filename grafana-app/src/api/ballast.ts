@@ -3,13 +3,29 @@
 import type {
   Annotation,
   AnnotationQueryInput,
+  CallResult,
   CatalogServiceList,
   ContextResult,
   Event,
   EventPage,
+  Routes,
   Runbook,
+  RunbookList,
+  RunbookListQueryInput,
   SearchQueryInput,
+  SloRules,
+  SloSeries,
+  SloStatus,
+  Stabilize,
+  StabilizeRequest,
 } from '@ballast/contract';
+
+/** What the server answers on a route, by the contract's route id. */
+export type Answer<Id extends keyof Routes> = CallResult<Routes[Id]>;
+export type Slo = Answer<'getSlo'>;
+export type ScopeStatus = Answer<'stabilizeScope'>;
+export type ProfilePreview = Answer<'previewStabilizeProfile'>;
+export type Profile = Answer<'listStabilizeProfiles'>['profiles'][number];
 
 export const APP_ID = 'ballast-reliability-app';
 /** The app's proxy route `api`, which Grafana maps to `<backend URL>/v1`. */
@@ -82,7 +98,33 @@ export interface BallastApi {
   runbook(href: string, signal?: AbortSignal): Promise<Runbook>;
   /** Any call, for acting routes (POST/PUT/DELETE) that pages add later. */
   request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T>;
+
+  slos(signal?: AbortSignal): Promise<{ slos: Slo[] }>;
+  sloStatuses(signal?: AbortSignal): Promise<{ statuses: SloStatus[] }>;
+  sloStatus(id: string, signal?: AbortSignal): Promise<SloStatus>;
+  sloSeries(id: string, range: { from: string; to: string; step: number }, signal?: AbortSignal): Promise<SloSeries>;
+  sloRules(id: string, signal?: AbortSignal): Promise<SloRules>;
+
+  runbooks(query: RunbookListQueryInput, signal?: AbortSignal): Promise<RunbookList>;
+  runbookById(id: string, signal?: AbortSignal): Promise<Runbook>;
+
+  /** Open stabilizes by default; `state` lists history too. */
+  stabilizes(
+    query: { service?: string; environment?: string; state?: string[]; limit?: number },
+    signal?: AbortSignal,
+  ): Promise<{ stabilizes: Stabilize[] }>;
+  stabilizeProfiles(signal?: AbortSignal): Promise<{ profiles: Profile[] }>;
+  scope(service: string, environment: string, signal?: AbortSignal): Promise<ScopeStatus>;
+  preview(service: string, environment: string, signal?: AbortSignal): Promise<ProfilePreview>;
+  requestStabilize(body: StabilizeRequest): Promise<Stabilize>;
+  approve(id: string, comment?: string): Promise<Stabilize>;
+  reject(id: string, reason: string): Promise<Stabilize>;
+  extend(service: string, environment: string, minutes: number, reason: string): Promise<Stabilize>;
+  exit(service: string, environment: string, reason: string): Promise<Stabilize>;
 }
+
+const seg = encodeURIComponent;
+const scopePath = (service: string, environment: string) => `/stabilize/${seg(service)}/${seg(environment)}`;
 
 export function ballastApi(base: string, fetchImpl: FetchLike = (i, init) => fetch(i, init)): BallastApi {
   async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
@@ -109,5 +151,25 @@ export function ballastApi(base: string, fetchImpl: FetchLike = (i, init) => fet
     annotations: (query, signal) => get(withQuery('/annotations', query as Record<string, QueryValue>), signal),
     services: (signal) => get('/services', signal),
     runbook: (href, signal) => get(href.replace(/^\/v1(?=\/)/, ''), signal),
+
+    slos: (signal) => get('/slos', signal),
+    sloStatuses: (signal) => get('/slos/status', signal),
+    sloStatus: (id, signal) => get(`/slos/${seg(id)}/status`, signal),
+    sloSeries: (id, range, signal) => get(withQuery(`/slos/${seg(id)}/series`, range), signal),
+    sloRules: (id, signal) => get(`/slos/${seg(id)}/rules`, signal),
+
+    runbooks: (query, signal) => get(withQuery('/runbooks', query as Record<string, QueryValue>), signal),
+    runbookById: (id, signal) => get(`/runbooks/${seg(id)}`, signal),
+
+    stabilizes: (query, signal) => get(withQuery('/stabilize', query), signal),
+    stabilizeProfiles: (signal) => get('/stabilize/profiles', signal),
+    scope: (service, environment, signal) => get(scopePath(service, environment), signal),
+    preview: (service, environment, signal) => get(`${scopePath(service, environment)}/preview`, signal),
+    requestStabilize: (body) => request('POST', '/stabilize/requests', body),
+    approve: (id, comment) => request('POST', `/stabilize/requests/${seg(id)}/approve`, comment ? { comment } : {}),
+    reject: (id, reason) => request('POST', `/stabilize/requests/${seg(id)}/reject`, { reason }),
+    extend: (service, environment, minutes, reason) =>
+      request('POST', `${scopePath(service, environment)}/extend`, { minutes, reason }),
+    exit: (service, environment, reason) => request('POST', `${scopePath(service, environment)}/exit`, { reason }),
   };
 }

@@ -4,7 +4,7 @@ import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, IconButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { useEffect, useState } from 'react';
-import type { BallastApi } from '../api/ballast';
+import { APP_ID, type BallastApi } from '../api/ballast';
 
 interface Props {
   api: BallastApi;
@@ -108,6 +108,9 @@ export function EventDrawer({ api, event, onClose }: Props) {
       {event.runbook && (
         <section aria-label="Runbook">
           <h4>Runbook: {event.runbook.title}</h4>
+          <a className={s.link} href={`/a/${APP_ID}/runbooks/${encodeURIComponent(event.runbook.id)}`}>
+            Open in Runbooks
+          </a>
           {runbook.state === 'loading' && <LoadingPlaceholder text="Loading the runbook…" />}
           {runbook.state === 'error' && (
             <Alert severity="warning" title="Could not load the runbook">

@@ -121,6 +121,29 @@ describe('BallastDataSource', () => {
     await expect(ds().metricFindQuery('owners')).rejects.toThrow(/unknown variable query/);
   });
 
+  it("variables: SLO ids, all or one service's", async () => {
+    const spec = (service: string, name: string) => ({
+      service,
+      name,
+      objective: 0.99,
+      period: { kind: 'rolling', window: '7d' },
+      sli: { kind: 'pushed' },
+    });
+    for (const body of [spec('checkout', 'ds-latency'), spec('search', 'ds-results')]) {
+      const res = await fetch(`${server().url}/v1/slos`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server().keys.admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBeLessThan(300);
+    }
+    const all = (await ds().metricFindQuery('slos')).map((s) => s.text);
+    expect(all).toEqual(expect.arrayContaining(['checkout-ds-latency', 'search-ds-results']));
+    const checkout = (await ds().metricFindQuery('slos $service')).map((s) => s.text);
+    expect(checkout).toContain('checkout-ds-latency');
+    expect(checkout).not.toContain('search-ds-results');
+  });
+
   it('test connection says when the key is refused', async () => {
     expect((await ds().testDatasource()).status).toBe('success');
     const bad = new BallastDataSource(settings, proxiedApi('blst_not-a-key'));

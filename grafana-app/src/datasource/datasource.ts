@@ -80,10 +80,20 @@ export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSo
     return { data: frames };
   }
 
-  /** Variables: `services` (catalog and recent events) or `environments` (recent events). */
+  /**
+   * Variables: `services` (catalog and recent events), `environments` (recent events), or `slos` /
+   * `slos $service` (SLO ids, all or one service's).
+   */
   override async metricFindQuery(query: BallastVariableQuery | string): Promise<MetricFindValue[]> {
-    const find = typeof query === 'string' ? query.trim() || 'services' : query.find;
+    const [word, arg] = typeof query === 'string' ? query.trim().split(/\s+/) : [query.find, query.service];
+    const find = word || 'services';
     const names = new Set<string>();
+    if (find === 'slos') {
+      const service = arg ? getTemplateSrv().replace(arg) : undefined;
+      const { slos } = await this.api.slos();
+      for (const s of slos) if (!service || s.service === service) names.add(s.id);
+      return [...names].sort().map((text) => ({ text, value: text }));
+    }
     if (find === 'services') {
       const list = await this.api.services();
       for (const s of list.services) names.add(s.name);
@@ -93,7 +103,7 @@ export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSo
       const page = await this.api.search({ limit: 500 });
       for (const e of page.events) if (e.environment) names.add(e.environment);
     } else {
-      throw new Error(`unknown variable query "${String(find)}": use services or environments`);
+      throw new Error(`unknown variable query "${String(find)}": use services, environments or slos`);
     }
     return [...names].sort().map((text) => ({ text, value: text }));
   }

@@ -33,5 +33,7 @@ export interface BallastSecureJsonData {
 
 /** `metricFindQuery` variables. */
 export interface BallastVariableQuery {
-  find: 'services' | 'environments';
+  find: 'services' | 'environments' | 'slos';
+  /** For `slos`: only this service's (variables allowed). */
+  service?: string;
 }
