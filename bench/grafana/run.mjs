@@ -19,6 +19,7 @@ import { chromium } from 'playwright-core';
 import { gatherMachine } from '../machine.mjs';
 import { api, startBallast } from '../../grafana-app/test/ballastServer.mjs';
 import { startPreview } from '../../grafana-app/preview/server.mjs';
+import { chromiumOptions } from '../../scripts/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -212,20 +213,7 @@ async function main() {
       dataSourceKey: ballast.keys.viewer,
       port: 0,
     });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await chromium.launchPersistentContext(profile, chromiumOptions());
     machine.chromium = `Chromium ${context.browser()?.version() ?? spawnSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).stdout.trim()}`;
     const url = `${preview.url}/a/${APP}/timeline?service=checkout&from=now-6h&to=now`;
     await firstPage(context, url); // warm-up
