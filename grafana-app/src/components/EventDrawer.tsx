@@ -3,29 +3,13 @@ import type { ContextResult, Event, Runbook } from '@ballast/contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, IconButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import { useEffect, useState } from 'react';
 import { APP_ID, type BallastApi } from '../api/ballast';
+import { useLoad } from './useLoad';
 
 interface Props {
   api: BallastApi;
   event: Event;
   onClose: () => void;
-}
-
-type Load<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'error'; error: Error };
-
-function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Load<T> {
-  const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
-  useEffect(() => {
-    const ac = new AbortController();
-    setLoad({ state: 'loading' });
-    fn(ac.signal).then(
-      (value) => !ac.signal.aborted && setLoad({ state: 'done', value }),
-      (error: Error) => !ac.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ac.abort();
-  }, deps);
-  return load;
 }
 
 const ago = (ms: number) =>

@@ -4,8 +4,9 @@ import type { Runbook, RunbookList } from '@ballast/contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Alert, Badge, Button, Input, LoadingPlaceholder, Stack, useStyles2 } from '@grafana/ui';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { BallastApi } from '../../api/ballast';
+import { useLoad } from '../../components/useLoad';
 
 export interface RunbookFilters {
   q?: string;
@@ -18,22 +19,6 @@ interface Props {
   onFiltersChange: (f: RunbookFilters) => void;
   selected?: string;
   onOpen: (id: string) => void;
-}
-
-type Load<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'error'; error: Error };
-
-function useLoad<T>(fn: (signal: AbortSignal) => Promise<T>, deps: unknown[]): Load<T> {
-  const [load, setLoad] = useState<Load<T>>({ state: 'loading' });
-  useEffect(() => {
-    const ac = new AbortController();
-    setLoad({ state: 'loading' });
-    fn(ac.signal).then(
-      (value) => !ac.signal.aborted && setLoad({ state: 'done', value }),
-      (error: Error) => !ac.signal.aborted && setLoad({ state: 'error', error }),
-    );
-    return () => ac.abort();
-  }, deps);
-  return load;
 }
 
 export function RunbooksPage({ api, filters, onFiltersChange, selected, onOpen }: Props) {

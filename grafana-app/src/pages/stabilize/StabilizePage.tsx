@@ -9,6 +9,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { BallastApi } from '../../api/ballast';
 import type { UserAbilities } from '../../api/permissions';
 import { ScopeCard } from '../../components/stabilize/ScopeCard';
+import type { Load } from '../../components/useLoad';
 
 interface Props {
   api: BallastApi;
@@ -23,8 +24,6 @@ interface Scope {
   environment: string;
   why: string;
 }
-
-type Load<T> = { state: 'loading' } | { state: 'done'; value: T } | { state: 'error'; error: Error };
 
 /** Open stabilizes first, then scopes with their own profile; a service-wide profile stands for production. */
 async function knownScopes(api: BallastApi, signal: AbortSignal): Promise<Scope[]> {

@@ -91,6 +91,67 @@ describe('StabilizePanel', () => {
     expect((await admin('GET', '/stabilize?service=basket')).stabilizes).toEqual([]);
   });
 
+  it('a second person rejects a request; an active stabilize is extended with approval', async () => {
+    const cart = (login: string) => ({
+      ...props(login, true),
+      options: { service: 'cart', environment: 'production' },
+      replaceVariables: (v: string) => v,
+    });
+    const enter = async (reason: string) => {
+      fireEvent.click(await screen.findByRole('button', { name: 'Enter stabilize…' }));
+      fireEvent.change(screen.getByLabelText('Reason'), { target: { value: reason } });
+      fireEvent.click(screen.getByRole('button', { name: 'Stabilize cart in production' }));
+      await screen.findByText('Waiting for approval');
+    };
+    const confirm = async (button: string, reason?: string) => {
+      fireEvent.click(screen.getByRole('button', { name: `${button}…` }));
+      const action = button.split(' ')[0]!.toLowerCase();
+      const group = screen.getByRole('group', { name: `Confirm ${action}` });
+      if (reason) fireEvent.change(within(group).getByLabelText(/Reason|Comment/), { target: { value: reason } });
+      fireEvent.click(within(group).getByRole('button', { name: `Confirm ${action}` }));
+    };
+
+    let view = render(<StabilizePanel {...(cart('ed@example.com') as Props)} />);
+    await enter('cart timeouts');
+    view.unmount();
+    view = render(<StabilizePanel {...(cart('ana@example.com') as Props)} />);
+    await screen.findByText('Waiting for approval');
+    await confirm('Reject', 'not needed, it recovered');
+    await waitFor(() => expect(screen.getByTestId('scope-state')).toHaveTextContent('Running normally'));
+    const rejected = await admin('GET', '/stabilize?service=cart&state=rejected');
+    expect(rejected.stabilizes[0]).toMatchObject({
+      endReason: 'not needed, it recovered',
+      endedBy: { id: 'ana@example.com' },
+    });
+    view.unmount();
+
+    view = render(<StabilizePanel {...(cart('ed@example.com') as Props)} />);
+    await enter('cart timeouts again');
+    view.unmount();
+    view = render(<StabilizePanel {...(cart('ana@example.com') as Props)} />);
+    await screen.findByText('Waiting for approval');
+    await confirm('Approve');
+    await screen.findByText('Stabilized');
+    fireEvent.click(screen.getByRole('button', { name: 'Extend…' }));
+    fireEvent.change(screen.getByLabelText('Minutes to add'), { target: { value: '15' } });
+    fireEvent.change(screen.getByLabelText('Reason'), { target: { value: 'still shaky' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm extend' }));
+    // Production asks a second person for extensions too: it waits, and the requester's own approval is refused.
+    expect(await screen.findByText('Stabilized · extension of 15 min waits for approval')).toBeInTheDocument();
+    await confirm('Approve extension');
+    expect(await screen.findByTestId('scope-refusal')).toHaveTextContent('You cannot approve your own request');
+    view.unmount();
+
+    render(<StabilizePanel {...(cart('ed@example.com') as Props)} />);
+    await screen.findByText('Stabilized · extension of 15 min waits for approval');
+    await confirm('Approve extension');
+    await waitFor(() => expect(screen.getByTestId('scope-state')).toHaveTextContent(/^Stabilized$/));
+    const { stabilizes } = await admin('GET', '/stabilize?service=cart');
+    expect(stabilizes[0].extensions).toMatchObject([{ minutes: 15, approvedBy: { id: 'ed@example.com' } }]);
+    await confirm('Exit', 'done');
+    await waitFor(() => expect(screen.getByTestId('scope-state')).toHaveTextContent('Running normally'));
+  });
+
   it('asks for one service when the variable holds several', async () => {
     render(<StabilizePanel {...props('ed@example.com', true)} replaceVariables={() => 'a,b'} />);
     expect(screen.getByText('Pick one service')).toBeInTheDocument();
