@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { chromiumOptions } from '../../../scripts/chromium.mjs';
 import { startPreview } from '../../preview/server.mjs';
 import { api, sampleEvents, startBallast } from '../ballastServer.mjs';
 
@@ -45,20 +46,7 @@ before(async () => {
   // The same host with a viewer-role key: the proxy lets an Editor through, the server must refuse.
   viewerKeyPreview = await startPreview({ ballastUrl: ballast.url, appKey: ballast.keys.proxyViewer, port: 0 });
   profile = mkdtempSync(join(tmpdir(), 'ballast-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await chromium.launchPersistentContext(profile, chromiumOptions());
 });
 
 after(async () => {
