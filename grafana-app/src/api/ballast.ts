@@ -8,6 +8,8 @@ import type {
   ContextResult,
   Event,
   EventPage,
+  FacetCounts,
+  FacetQueryInput,
   Routes,
   Runbook,
   RunbookList,
@@ -90,6 +92,8 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface BallastApi {
   readonly base: string;
   search(query: SearchQueryInput, signal?: AbortSignal): Promise<EventPage>;
+  /** Counts of each value of some fields among the events a search finds in a window. */
+  facets(query: FacetQueryInput, signal?: AbortSignal): Promise<FacetCounts>;
   event(id: string, signal?: AbortSignal): Promise<Event>;
   context(id: string, window?: string, signal?: AbortSignal): Promise<ContextResult>;
   annotations(query: AnnotationQueryInput, signal?: AbortSignal): Promise<{ annotations: Annotation[] }>;
@@ -145,6 +149,7 @@ export function ballastApi(base: string, fetchImpl: FetchLike = (i, init) => fet
     base,
     request,
     search: (query, signal) => get(withQuery('/events', query as Record<string, QueryValue>), signal),
+    facets: (query, signal) => get(withQuery('/events/facets', query as Record<string, QueryValue>), signal),
     event: (id, signal) => get(`/events/${encodeURIComponent(id)}`, signal),
     context: (id, window = '2h', signal) =>
       get(withQuery(`/events/${encodeURIComponent(id)}/context`, { window }), signal),

@@ -118,6 +118,10 @@ describe('BallastDataSource', () => {
     expect(services.map((s) => s.text)).toEqual(expect.arrayContaining(['checkout', 'search']));
     const envs = await ds().metricFindQuery({ find: 'environments' });
     expect(envs.map((e) => e.text)).toEqual(['production', 'staging']);
+    // Counted by the server over the dashboard's range: a year ago, nothing happened.
+    const yearAgo = dateTime(Date.now() - 365 * 86_400_000);
+    const range = { from: yearAgo, to: dateTime(yearAgo.valueOf() + 3_600_000), raw: { from: 'a', to: 'b' } };
+    expect(await ds().metricFindQuery({ find: 'environments' }, { range })).toEqual([]);
     await expect(ds().metricFindQuery('owners')).rejects.toThrow(/unknown variable query/);
   });
 

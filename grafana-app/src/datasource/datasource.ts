@@ -10,6 +10,7 @@ import {
   type MetricFindValue,
   type ScopedVars,
   type TestDataSourceResponse,
+  type TimeRange,
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import { ballastApi, dataSourceApiBase, type BallastApi } from '../api/ballast';
@@ -81,10 +82,13 @@ export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSo
   }
 
   /**
-   * Variables: `services` (catalog and recent events), `environments` (recent events), or `slos` /
+   * Variables: `services` (catalog and recent events), `environments` (with events in the range), or `slos` /
    * `slos $service` (SLO ids, all or one service's).
    */
-  override async metricFindQuery(query: BallastVariableQuery | string): Promise<MetricFindValue[]> {
+  override async metricFindQuery(
+    query: BallastVariableQuery | string,
+    options?: { range?: TimeRange },
+  ): Promise<MetricFindValue[]> {
     const [word, arg] = typeof query === 'string' ? query.trim().split(/\s+/) : [query.find, query.service];
     const find = word || 'services';
     const names = new Set<string>();
@@ -99,9 +103,17 @@ export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSo
       for (const s of list.services) names.add(s.name);
       for (const s of list.unclaimed) names.add(s.name);
     } else if (find === 'environments') {
-      // No endpoint lists environments yet: the newest 500 events name the ones in use.
-      const page = await this.api.search({ limit: 500 });
-      for (const e of page.events) if (e.environment) names.add(e.environment);
+      // Every environment with events in the dashboard's range (the last 30 days without one).
+      const range = options?.range;
+      const to = range ? range.to.valueOf() : Date.now();
+      const from = range ? range.from.valueOf() : to - 30 * 86_400_000;
+      const counts = await this.api.facets({
+        facet: ['environment'],
+        size: 100,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+      });
+      for (const v of counts.facets.environment ?? []) names.add(v.value);
     } else {
       throw new Error(`unknown variable query "${String(find)}": use services, environments or slos`);
     }

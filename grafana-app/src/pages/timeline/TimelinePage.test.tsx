@@ -38,15 +38,29 @@ describe('TimelinePage', () => {
     expect(titles()[0]).toContain('Deploy checkout 1.4.2 (rollback candidate)');
   });
 
-  it('facets count what is loaded and filter when ticked', async () => {
+  it('facets show the server’s counts over the window and filter when ticked', async () => {
     const changes: unknown[] = [];
-    renderPage({ onFiltersChange: (f) => changes.push(f) });
+    const api = proxiedApi();
+    renderPage({ api, onFiltersChange: (f) => changes.push(f) });
     await waitFor(() => expect(screen.getAllByTestId('event-row').length).toBeGreaterThan(6));
     const kind = screen.getByRole('region', { name: 'Facet kind' });
+    // The counts are the server's for the same window.
+    const now = Date.now();
+    const server = await api.facets({
+      facet: ['kind'],
+      from: new Date(now - 6 * 3_600_000).toISOString(),
+      to: new Date(now).toISOString(),
+    });
+    const incidents = server.facets.kind!.find((v) => v.value === 'incident')!.count;
+    await waitFor(() =>
+      expect(within(kind).getByLabelText(/incident/).parentElement).toHaveTextContent(`incident ${incidents}`),
+    );
     fireEvent.click(within(kind).getByLabelText(/incident/));
     await waitFor(() => expect(titles()).toHaveLength(2));
     expect(titles().every((t) => t.includes('incident'))).toBe(true);
     expect(changes).toContainEqual({ kind: ['incident'] });
+    // With kind=incident chosen, the other kinds keep their counts (the facet leaves out its own filter).
+    expect(within(kind).getByLabelText(/deploy/)).toBeInTheDocument();
   });
 
   it('the detail shows links, what changed before, and the matched runbook', async () => {

@@ -1,10 +1,10 @@
 // The timeline: search and facets, the window from the URL (as Grafana's time picker keeps it), a
 // virtual list that pages as it scrolls, the live tail, and the detail of one event.
-import type { Event } from '@ballast/contract';
+import type { Event, FacetCounts, FacetQueryInput } from '@ballast/contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, TimeRange } from '@grafana/data';
 import { Alert, Button, Input, LoadingPlaceholder, Switch, TimeRangePicker, useStyles2 } from '@grafana/ui';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { BallastApi } from '../../api/ballast';
 import { EventDrawer } from '../../components/EventDrawer';
 import { EventRow, ROW_HEIGHT } from '../../components/EventRow';
@@ -79,18 +79,34 @@ export function TimelinePage({
     update({ ...filters, [facet]: next.length ? next : undefined });
   };
 
-  // Facet values with counts over the events loaded so far, plus the values already chosen.
+  // Facet counts from the server over the whole window (each facet without its own filter, so the
+  // other values stay there to switch to); until they arrive, or if they cannot be read, counts over
+  // the events loaded so far. The values already chosen are always listed.
+  const [counted, setCounted] = useState<FacetCounts | undefined>();
+  useEffect(() => {
+    if (!range.ok) return;
+    const abort = new AbortController();
+    setCounted(undefined);
+    api
+      .facets({ ...filters, from: iso.from, to: iso.to, facet: [...FACETS], size: 20 } as FacetQueryInput, abort.signal)
+      .then(setCounted, () => setCounted(undefined));
+    return () => abort.abort();
+  }, [api, filters, iso.from, iso.to, range.ok]);
   const facets = useMemo(() => {
     const out = {} as Record<Facet, Map<string, number>>;
     for (const f of FACETS) {
       out[f] = new Map((filters[f] ?? []).map((v) => [v, 0]));
+      if (counted) {
+        for (const { value, count } of counted.facets[f] ?? []) out[f].set(value, count);
+        continue;
+      }
       for (const e of timeline.events) {
         const v = e[f];
         if (v) out[f].set(v, (out[f].get(v) ?? 0) + 1);
       }
     }
     return out;
-  }, [timeline.events, filters]);
+  }, [timeline.events, filters, counted]);
 
   return (
     <div className={s.page}>
