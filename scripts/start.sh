@@ -37,7 +37,8 @@ done
 node backend/cli/dist/ballast.js demo seed
 
 # The preview host's keys, made once and kept beside the admin key: the app's proxy routes use a
-# grafana-proxy key (so the preview's user is recorded as the actor), the data source a viewer key.
+# grafana-proxy key (so the preview's user is recorded as the actor) with the approver role (so the
+# Stabilize page's approvals work for a second preview user), the data source a viewer key.
 preview_key() {
   local file="$BALLAST_DATA_DIR/$1.key"
   if [ ! -s "$file" ]; then
@@ -46,7 +47,7 @@ preview_key() {
   fi
   cat "$file"
 }
-export BALLAST_PREVIEW_APP_KEY="$(preview_key preview-grafana-app operator grafana-proxy)"
+export BALLAST_PREVIEW_APP_KEY="$(preview_key preview-grafana-app-approver approver grafana-proxy)"
 export BALLAST_PREVIEW_DS_KEY="$(preview_key preview-grafana-datasource viewer)"
 export BALLAST_PREVIEW_PORT="${BALLAST_PREVIEW_PORT:-4690}"
 node grafana-app/preview/server.mjs &
