@@ -54,7 +54,13 @@ function ChangesBefore(props: { event: Event }) {
 export function EventRow(props: { event: Event; now: number; live?: boolean }) {
   const e = props.event;
   return (
-    <Box py={1} borderBottom="1px solid rgba(128,128,128,0.2)" data-testid="ballast-event-row" data-kind={e.kind}>
+    <Box
+      py={1}
+      borderBottom="1px solid rgba(128,128,128,0.2)"
+      data-testid="ballast-event-row"
+      data-kind={e.kind}
+      data-event-id={e.id}
+    >
       <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 8 }}>
         <Typography variant="caption" color="textSecondary" title={e.occurredAt} style={{ minWidth: 90 }}>
           {relative(e.occurredAt, props.now)}
