@@ -1,4 +1,5 @@
 /** A new-frontend-system app: `createApp` with the catalog and the Ballast plugin's `/alpha` entry. */
+import '@backstage/ui/css/styles.css';
 import ReactDOM from 'react-dom/client';
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
