@@ -7,7 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   test: {
     // Frontend tests name their DOM environment in the file (`// @vitest-environment happy-dom`).
-    include: ['plugins/*/src/**/*.test.{ts,tsx}'],
+    // e2e/: browser tests in chromium on apps built from the frontend plugin.
+    include: ['plugins/*/src/**/*.test.{ts,tsx}', 'plugins/*/e2e/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     // @backstage/backend-test-utils registers its clean-up with a global afterAll.
     globals: true,
