@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumOptions } from '../../../../scripts/chromium.mjs';
 import { buildApp, type AppName } from './buildApps.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -52,19 +53,10 @@ beforeAll(async () => {
   apps.legacy = await stack.serveApp(legacyDir);
   apps.new = await stack.serveApp(newDir);
   profile = mkdtempSync(join(tmpdir(), 'ballast-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1400, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  context = await chromium.launchPersistentContext(
+    profile,
+    chromiumOptions({ viewport: { width: 1400, height: 1000 } }),
+  );
 }, 300_000);
 
 afterAll(async () => {

@@ -84,7 +84,7 @@ describe('catalog module ballast', () => {
         oncall: { static: { people: [{ name: 'Ann' }], startsAt: '2026-01-01T00:00:00Z', shift: '1w' } },
       },
     });
-    const apiKey = (await ballast.admin.call('createKey', { body: { name: 'backstage-catalog', role: 'admin' } }))
+    const apiKey = (await ballast.admin.call('createKey', { body: { name: 'backstage-catalog', role: 'catalog' } }))
       .secret;
 
     dir = mkdtempSync(join(tmpdir(), 'ballast-catalog-'));
