@@ -4,7 +4,7 @@ import type { Event, FacetCounts, FacetQueryInput } from '@ballast/contract';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, TimeRange } from '@grafana/data';
 import { Alert, Button, Input, LoadingPlaceholder, Switch, TimeRangePicker, useStyles2 } from '@grafana/ui';
-import { useEffect, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { BallastApi } from '../../api/ballast';
 import { EventDrawer } from '../../components/EventDrawer';
 import { EventRow, ROW_HEIGHT } from '../../components/EventRow';
@@ -73,40 +73,16 @@ export function TimelinePage({
     setFilters(next);
     onFiltersChange?.(next);
   };
-  const toggle = (facet: Facet, value: string) => {
-    const current = filters[facet] ?? [];
-    const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
-    update({ ...filters, [facet]: next.length ? next : undefined });
-  };
-
-  // Facet counts from the server over the whole window (each facet without its own filter, so the
-  // other values stay there to switch to); until they arrive, or if they cannot be read, counts over
-  // the events loaded so far. The values already chosen are always listed.
-  const [counted, setCounted] = useState<FacetCounts | undefined>();
-  useEffect(() => {
-    if (!range.ok) return;
-    const abort = new AbortController();
-    setCounted(undefined);
-    api
-      .facets({ ...filters, from: iso.from, to: iso.to, facet: [...FACETS], size: 20 } as FacetQueryInput, abort.signal)
-      .then(setCounted, () => setCounted(undefined));
-    return () => abort.abort();
-  }, [api, filters, iso.from, iso.to, range.ok]);
-  const facets = useMemo(() => {
-    const out = {} as Record<Facet, Map<string, number>>;
-    for (const f of FACETS) {
-      out[f] = new Map((filters[f] ?? []).map((v) => [v, 0]));
-      if (counted) {
-        for (const { value, count } of counted.facets[f] ?? []) out[f].set(value, count);
-        continue;
-      }
-      for (const e of timeline.events) {
-        const v = e[f];
-        if (v) out[f].set(v, (out[f].get(v) ?? 0) + 1);
-      }
-    }
-    return out;
-  }, [timeline.events, filters, counted]);
+  const toggle = useCallback(
+    (facet: Facet, value: string) => {
+      const current = filters[facet] ?? [];
+      const values = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+      const next = { ...filters, [facet]: values.length ? values : undefined };
+      setFilters(next);
+      onFiltersChange?.(next);
+    },
+    [filters, onFiltersChange],
+  );
 
   return (
     <div className={s.page}>
@@ -150,24 +126,15 @@ export function TimelinePage({
         </Alert>
       )}
       <div className={s.body}>
-        <nav className={s.facets} aria-label="Facets">
-          {FACETS.map((f) => (
-            <section key={f} aria-label={`Facet ${f}`}>
-              <h5 className={s.facetTitle}>{f}</h5>
-              {facets[f].size === 0 && <span className={s.muted}>—</span>}
-              {[...facets[f]].map(([value, count]) => (
-                <label key={value} className={s.facetValue}>
-                  <input
-                    type="checkbox"
-                    checked={filters[f]?.includes(value) ?? false}
-                    onChange={() => toggle(f, value)}
-                  />
-                  {value} <span className={s.muted}>{count}</span>
-                </label>
-              ))}
-            </section>
-          ))}
-        </nav>
+        <FacetList
+          api={api}
+          filters={filters}
+          from={iso.from}
+          to={iso.to}
+          enabled={range.ok}
+          events={timeline.events}
+          onToggle={toggle}
+        />
         <main className={s.main}>
           {range.ok && timeline.status !== 'error' && (
             <RangeStrip api={api} filters={filters} from={iso.from} to={iso.to} />
@@ -216,6 +183,71 @@ export function TimelinePage({
     </div>
   );
 }
+
+interface FacetListProps {
+  api: BallastApi;
+  filters: TimelineFilters;
+  from: string;
+  to: string;
+  enabled: boolean;
+  events: Event[];
+  onToggle: (facet: Facet, value: string) => void;
+}
+
+/**
+ * Facet counts from the server over the whole window (each facet without its own filter, so the other
+ * values stay there to switch to); until they arrive, or if they cannot be read, counts over the events
+ * loaded so far. The values already chosen are always listed. Its own component, so that the counts
+ * arriving re-render the list of facets only, not the events beside it.
+ */
+const FacetList = memo(function FacetList({ api, filters, from, to, enabled, events, onToggle }: FacetListProps) {
+  const s = useStyles2(getStyles);
+  const [counted, setCounted] = useState<FacetCounts | undefined>();
+  useEffect(() => {
+    if (!enabled) return;
+    const abort = new AbortController();
+    setCounted(undefined);
+    api
+      .facets({ ...filters, from, to, facet: [...FACETS], size: 20 } as FacetQueryInput, abort.signal)
+      .then(setCounted, () => setCounted(undefined));
+    return () => abort.abort();
+  }, [api, filters, from, to, enabled]);
+  const facets = useMemo(() => {
+    const out = {} as Record<Facet, Map<string, number>>;
+    for (const f of FACETS) {
+      out[f] = new Map((filters[f] ?? []).map((v) => [v, 0]));
+      if (counted) {
+        for (const { value, count } of counted.facets[f] ?? []) out[f].set(value, count);
+        continue;
+      }
+      for (const e of events) {
+        const v = e[f];
+        if (v) out[f].set(v, (out[f].get(v) ?? 0) + 1);
+      }
+    }
+    return out;
+  }, [events, filters, counted]);
+  return (
+    <nav className={s.facets} aria-label="Facets">
+      {FACETS.map((f) => (
+        <section key={f} aria-label={`Facet ${f}`}>
+          <h5 className={s.facetTitle}>{f}</h5>
+          {facets[f].size === 0 && <span className={s.muted}>—</span>}
+          {[...facets[f]].map(([value, count]) => (
+            <label key={value} className={s.facetValue}>
+              <input
+                type="checkbox"
+                checked={filters[f]?.includes(value) ?? false}
+                onChange={() => onToggle(f, value)}
+              />
+              {value} <span className={s.muted}>{count}</span>
+            </label>
+          ))}
+        </section>
+      ))}
+    </nav>
+  );
+});
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
