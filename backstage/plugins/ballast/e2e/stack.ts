@@ -84,6 +84,8 @@ const permissions = createServiceFactory({
 
 export interface Stack {
   ballast: TestBallast;
+  /** The Backstage backend (our backend plugin at `/api/ballast`); requests without a token are Jane's. */
+  backendUrl: string;
   /** The app server for one built app: `url` is its origin. */
   serveApp(dir: string): Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -222,6 +224,7 @@ export async function startStack(): Promise<Stack> {
 
   return {
     ballast,
+    backendUrl: `http://127.0.0.1:${backendPort}`,
     serveApp,
     async close() {
       await backend.stop();

@@ -74,9 +74,11 @@ export function BallastContent() {
             ? 'following new events'
             : tail.state === 'connecting'
               ? 'connecting…'
-              : tail.state === 'stopped'
-                ? `stopped: ${tail.why}`
-                : ''}
+              : tail.state === 'reconnecting'
+                ? `reconnecting… (${tail.why})`
+                : tail.state === 'stopped'
+                  ? `stopped: ${tail.why}`
+                  : ''}
         </Typography>
       </Box>
       <Box my={1} data-testid="ballast-facets">

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import type { Event, StreamQueryInput } from '@ballast/contract';
 import type { BallastApi } from '../../api/BallastApi';
+import { followTail, type TailState } from './followTail';
 
-export type TailState =
-  { state: 'off' } | { state: 'connecting' } | { state: 'following' } | { state: 'stopped'; why: string };
+export type { TailState } from './followTail';
 
 /**
  * Follows new events matching `query` while `on`, from `after` (the search's snapshot, so nothing
- * stored between the search and the tail is missed). Events arrive newest first.
+ * stored between the search and the tail is missed), reconnecting when the stream drops. Events
+ * arrive newest first.
  */
 export function useLiveTail(
   api: BallastApi,
@@ -25,19 +26,12 @@ export function useLiveTail(
       return undefined;
     }
     const closed = new AbortController();
-    setTail({ state: 'connecting' });
-    api
-      .tail(JSON.parse(key) as StreamQueryInput, (e) => setEvents((list) => [e, ...list]), {
-        signal: closed.signal,
-        after,
-        onOpen: () => setTail({ state: 'following' }),
-      })
-      .then(
-        () => !closed.signal.aborted && setTail({ state: 'stopped', why: 'the stream ended' }),
-        (err: unknown) =>
-          !closed.signal.aborted &&
-          setTail({ state: 'stopped', why: err instanceof Error ? err.message : String(err) }),
-      );
+    void followTail(api, JSON.parse(key) as StreamQueryInput, {
+      after,
+      signal: closed.signal,
+      onEvent: (e) => setEvents((list) => [e, ...list]),
+      onState: (s) => !closed.signal.aborted && setTail(s),
+    });
     return () => closed.abort();
   }, [api, key, after, on]);
   return { events, tail };
