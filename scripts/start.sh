@@ -57,7 +57,7 @@ cat <<TXT
 
   Ballast is running on SQLite at $BALLAST_DATA_DIR/ballast.sqlite
     UI:       http://127.0.0.1:$BALLAST_PREVIEW_PORT/a/ballast-reliability-app/timeline
-              (the Grafana app in its preview host; its user menu switches between admin, editor and viewer)
+              (the Grafana app in its preview host; its user menu switches between admin, two editors and a viewer)
     API:      $BALLAST_URL/v1/events   (OpenAPI: $BALLAST_URL/openapi.json)
     Health:   $BALLAST_URL/health      Metrics: $BALLAST_URL/metrics
     Admin key in $keyfile. Try:
