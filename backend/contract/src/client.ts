@@ -109,29 +109,41 @@ export function createClient(options: ClientOptions) {
     });
     if (!res.ok || !res.body) throw await refusal(res);
     opts.onOpen?.();
-    let last = opts.after;
-    const parser = createParser({
-      onEvent(msg) {
-        if (msg.event !== 'event') return;
-        const event = JSON.parse(msg.data) as Event;
-        last = event.seq;
-        onEvent(event);
-      },
-    });
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(value);
-      }
-    } catch (err) {
-      if (!opts.signal?.aborted) throw err;
-    }
-    return last;
+    return readEventStream(res.body, onEvent, opts);
   }
 
   return { call, stream };
 }
 
 export type BallastClient = ReturnType<typeof createClient>;
+
+/**
+ * Reads the events of an open `/v1/events/stream` answer (or a stream passed on from it) until it ends
+ * or `signal` aborts; resolves with the last seq seen (else `after`), to resume from.
+ */
+export async function readEventStream(
+  body: NonNullable<Response['body']>,
+  onEvent: (event: Event) => void,
+  opts: { after?: number; signal?: AbortSignal } = {},
+): Promise<number | undefined> {
+  let last = opts.after;
+  const parser = createParser({
+    onEvent(msg) {
+      if (msg.event !== 'event') return;
+      const event = JSON.parse(msg.data) as Event;
+      last = event.seq;
+      onEvent(event);
+    },
+  });
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parser.feed(value);
+    }
+  } catch (err) {
+    if (!opts.signal?.aborted) throw err;
+  }
+  return last;
+}

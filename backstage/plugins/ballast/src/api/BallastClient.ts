@@ -4,8 +4,13 @@
  * stable code and who refused (Ballast itself, or Backstage's sign-in and permission policy).
  */
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { BallastApiError, type ErrorDetail, type Event, type SearchQueryInput } from '@ballast/contract';
-import { createParser } from 'eventsource-parser';
+import {
+  BallastApiError,
+  readEventStream,
+  type ErrorDetail,
+  type Event,
+  type SearchQueryInput,
+} from '@ballast/contract';
 import type { BallastApi, BallastMe, ServiceSlos, StabilizeScopeStatus, TailOptions } from './BallastApi';
 
 export class BallastRequestError extends BallastApiError {
@@ -141,25 +146,6 @@ export class BallastClient implements BallastApi {
     });
     if (!res.ok || !res.body) throw await refusal(res);
     options.onOpen?.();
-    let last = options.after;
-    const parser = createParser({
-      onEvent(message) {
-        if (message.event !== 'event') return;
-        const event = JSON.parse(message.data) as Event;
-        last = event.seq;
-        onEvent(event);
-      },
-    });
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parser.feed(value);
-      }
-    } catch (err) {
-      if (!options.signal.aborted) throw err;
-    }
-    return last;
+    return readEventStream(res.body, onEvent, options);
   }
 }
