@@ -40,6 +40,11 @@ export interface FilesReport {
 }
 
 const folderOf = (dir: string | undefined) => (dir ? [dir] : []);
+/** A folder reader's problem (file, field, message) as one line per file. */
+const asProblem = (p: { path: string; field: string; message: string }): FilesProblem => ({
+  file: p.path,
+  message: `${p.field}: ${p.message}`,
+});
 
 /** Reads every configured folder the way the server does, without a store. */
 export function checkFiles(config: Config): FilesReport {
@@ -56,21 +61,21 @@ export function checkFiles(config: Config): FilesReport {
     kind: 'runbooks',
     dirs: config.runbooksDirs,
     read: runbooks.runbooks.length,
-    problems: runbooks.problems.map((p) => ({ file: p.path, message: `${p.field}: ${p.message}` })),
+    problems: runbooks.problems.map(asProblem),
   });
   const catalog = config.catalogDir ? readCatalogFolder(config.catalogDir) : undefined;
   parts.push({
     kind: 'catalog',
     dirs: folderOf(config.catalogDir),
     read: catalog?.entries.length ?? 0,
-    problems: (catalog?.problems ?? []).map((p) => ({ file: p.path, message: `${p.field}: ${p.message}` })),
+    problems: (catalog?.problems ?? []).map(asProblem),
   });
   const profiles = config.stabilizeProfilesDir ? readProfileFolder(config.stabilizeProfilesDir) : undefined;
   parts.push({
     kind: 'profiles',
     dirs: folderOf(config.stabilizeProfilesDir),
     read: profiles?.profiles.length ?? 0,
-    problems: (profiles?.problems ?? []).map((p) => ({ file: p.path, message: `${p.field}: ${p.message}` })),
+    problems: (profiles?.problems ?? []).map(asProblem),
   });
   return { parts };
 }
@@ -104,19 +109,19 @@ export async function syncFiles(config: Config): Promise<FilesReport> {
           parts.push({
             ...part,
             changed: r.changed,
-            problems: r.problems.map((p) => ({ file: p.path, message: `${p.field}: ${p.message}` })),
+            problems: r.problems.map(asProblem),
           });
         } else if (part.kind === 'catalog' && config.catalogDir) {
           await catalog.syncIfChanged();
           parts.push({
             ...part,
-            problems: catalog.problems().map((p) => ({ file: p.path, message: `${p.field}: ${p.message}` })),
+            problems: catalog.problems().map(asProblem),
           });
         } else if (part.kind === 'profiles' && config.stabilizeProfilesDir) {
           await profileFiles.syncIfChanged();
           parts.push({
             ...part,
-            problems: profileFiles.problems().map((p) => ({ file: p.path, message: `${p.field}: ${p.message}` })),
+            problems: profileFiles.problems().map(asProblem),
           });
         } else parts.push(part);
       }
