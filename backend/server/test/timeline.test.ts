@@ -1,7 +1,7 @@
 /** Annotations, context and chain verification on both dialects, through real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
-import type { BallastApiError, EventInput } from '@ballast/contract';
+import { AnnotationList, type BallastApiError, type EventInput } from '@ballast/contract';
 import { DIALECTS, openStore, startTestServer, type TestServer } from './harness.js';
 import { anEvent } from './fixtures.js';
 import { pairAnnotations } from '../src/events/annotations.js';
@@ -117,6 +117,16 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect(byTitle['Flag off']!.tags).toEqual(
         expect.arrayContaining(['launchdarkly', 'flag_change', 'annot', 'team:web']),
       );
+    });
+
+    it('answers JSON the contract accepts, assembled from the stored forms', async () => {
+      const res = await server.fetch(`/v1/annotations?from=${at('10:00')}&to=${at('14:00')}&service=annot`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      const body = AnnotationList.parse(await res.json());
+      expect(body.annotations).toHaveLength(4);
+      const stored = (await db('events').where({ service: 'annot' }).whereNull('annotation').count('* as n'))[0]!;
+      expect(Number(stored.n)).toBe(0);
     });
 
     it('filters by service, kind, source and tag', async () => {

@@ -57,12 +57,14 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
       actor,
     );
     const window = { from: Date.parse(at('10:00')), to: Date.parse(at('14:00')), limit: 100 };
+    const storedForms = () => db.knex('events').orderBy('seq').select('seq', 'annotation');
     const ranges = () =>
       db.knex('event_ranges').orderBy(['start_seq', 'range_key']).select('range_key', 'start_seq', 'end_seq', 'reach');
     const before = {
       ranges: await ranges(),
-      annotations: await events.annotations(window),
+      annotations: (await events.annotations(window)).parse(),
       search: (await events.search({ q: 'migalert', limit: 3 })).events.map((e) => e.title),
+      stored: await storedForms(),
     };
     expect(before.ranges).toHaveLength(4); // a (09:00 → 12:00), b and c open, the span
     expect(before.annotations.map((a) => a.title).sort()).toEqual([
@@ -91,7 +93,11 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
 
     await migrate(db);
     expect(await ranges()).toEqual(before.ranges);
-    expect(await events.annotations(window)).toEqual(before.annotations);
+    expect((await events.annotations(window)).parse()).toEqual(before.annotations);
+    // 014 made every stored event's annotation from its document, as the write path had.
+    expect(before.stored).toHaveLength(6);
+    expect(before.stored.every((r) => typeof r.annotation === 'string' && r.annotation.length > 0)).toBe(true);
+    expect(await storedForms()).toEqual(before.stored);
     expect((await events.search({ q: 'migalert', limit: 3 })).events.map((e) => e.title)).toEqual(before.search);
     if (dialect === 'sqlite') {
       for (const r of (await db.knex('events').select('rid', 'occurred_at')) as {

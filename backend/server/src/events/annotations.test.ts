@@ -118,4 +118,59 @@ describe('pairAnnotations', () => {
     const [a] = pairAnnotations([ev('08:00', { kind: 'annotation', endedAt: '2026-11-20T09:00:00.000Z' })], windowEnd);
     expect(a).toMatchObject({ time: t('08:00'), timeEnd: t('09:00') });
   });
+
+  it('writes titles and texts that need escaping, and ends a region with the end title', () => {
+    const tricky = 'Quote " backslash \\ tab \t line\nü 🚀 \u2028';
+    const incident = (at: string, status: string, over: Partial<Event>) =>
+      ev(at, { kind: 'incident', status, service: 'svc "x"', correlation: { incidentId: 'I9' }, ...over });
+    const list = pairAnnotations(
+      [
+        incident('10:00', 'triggered', {
+          title: tricky,
+          description: `Why: ${tricky}`,
+          links: [{ rel: 'pd', url: 'https://pd.example.com/I9?a="b"', text: 'page \\ 1' }],
+          tags: { 'team"': 'pay\\ments' },
+          environment: 'prod',
+          severity: 'critical',
+        }),
+        incident('10:30', 'resolved', { title: `End ${tricky}` }),
+      ],
+      windowEnd,
+    );
+    expect(list).toEqual([
+      {
+        time: t('10:00'),
+        timeEnd: t('10:30'),
+        open: false,
+        title: tricky,
+        text: `Why: ${tricky}\n\n[page \\ 1](https://pd.example.com/I9?a="b")\n\nEnded: End ${tricky}`,
+        tags: ['api', 'incident', 'svc "x"', 'prod', 'team":pay\\ments'],
+        source: 'api',
+        kind: 'incident',
+        severity: 'critical',
+        service: 'svc "x"',
+        environment: 'prod',
+        eventIds: [list[0]!.eventIds[0], list[0]!.eventIds[1]],
+      },
+    ]);
+    expect(list[0]!.eventIds).toHaveLength(2);
+  });
+
+  it('gives a region whose start has no text only its end', () => {
+    const fp = { alertFingerprint: 'fp3' };
+    const list = pairAnnotations(
+      [
+        ev('09:00', { kind: 'alert', status: 'firing', correlation: fp, title: 'Disk "full"' }),
+        ev('09:30', { kind: 'alert', status: 'resolved', correlation: fp, title: 'Disk \\ fine' }),
+      ],
+      windowEnd,
+    );
+    expect(list.map((a) => [a.title, a.text])).toEqual([['Disk "full"', 'Ended: Disk \\ fine']]);
+  });
+
+  it('carries the runbook of an event given one', () => {
+    const runbook = { id: 'rb', title: 'Disk "full"', by: 'alert' as const, href: '/v1/runbooks/rb' };
+    const [a] = pairAnnotations([ev('09:00', { kind: 'alert', title: 'Disk', runbook })], windowEnd);
+    expect(a!.runbook).toEqual(runbook);
+  });
 });

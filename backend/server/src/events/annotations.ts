@@ -1,10 +1,23 @@
 import type { Annotation, Event } from '@ballast/contract';
-import type { Database } from '../db/knex.js';
+import type { Knex } from 'knex';
+import { toNumber, type Database } from '../db/knex.js';
+import { JsonText } from '../http/jsonText.js';
 import { anyMapping, applyFilters } from './filters.js';
 import { rangeOf } from './ranges.js';
 
 /** How far before the window a still-open range may have started and still be drawn. */
 const LOOKBACK_MS = 30 * 86_400_000;
+
+/**
+ * Events whose drawing depends on the tenant's settings of now rather than on the event alone: those
+ * of a source with service mappings (they may be placed elsewhere since they were written) and those
+ * of a kind that gets a runbook. They are read in full and drawn through `place`.
+ */
+export interface Placing {
+  sources: readonly string[];
+  kinds: readonly string[];
+  place: (e: Event) => Event;
+}
 
 export interface AnnotationWindow {
   from: number;
@@ -15,19 +28,21 @@ export interface AnnotationWindow {
   source?: Event['source'][];
   kind?: Event['kind'][];
   tag?: { key: string; value: string }[];
-  /** Where the tenant's current service mappings put an event (its stored service otherwise), and its runbook. */
-  place?: (e: Event) => Event;
+  placing?: Placing;
 }
 
-const parse = (rows: { doc: string }[]): Event[] => rows.map((r) => JSON.parse(r.doc) as Event);
+type Drawn = Pick<
+  Event,
+  'title' | 'description' | 'links' | 'tags' | 'source' | 'kind' | 'severity' | 'service' | 'environment' | 'runbook'
+>;
 
-function text(e: Event): string {
+function text(e: Drawn): string {
   let links = '';
   for (const l of e.links) links += `${links ? ' · ' : ''}[${l.text ?? l.rel}](${l.url})`;
   return e.description && links ? `${e.description}\n\n${links}` : e.description || links;
 }
 
-function tags(e: Event): string[] {
+function tags(e: Drawn): string[] {
   const out: string[] = [e.source, e.kind];
   if (e.service) out.push(e.service);
   if (e.environment) out.push(e.environment);
@@ -35,81 +50,197 @@ function tags(e: Event): string[] {
   return out;
 }
 
-function point(e: Event): Annotation {
-  const a: Annotation = {
-    time: Date.parse(e.occurredAt),
-    open: false,
-    title: e.title,
-    text: text(e),
-    tags: tags(e),
-    source: e.source,
-    kind: e.kind,
-    severity: e.severity,
-    eventIds: [e.id],
-  };
-  if (e.endedAt) a.timeEnd = Date.parse(e.endedAt);
-  if (e.service) a.service = e.service;
-  if (e.environment) a.environment = e.environment;
-  if (e.runbook) a.runbook = e.runbook;
-  return a;
+const TITLE_LEAD = '"title":"';
+const TEXT_LEAD = '"text":"';
+
+/**
+ * The part of an event's annotation that the event alone decides: every field but its place on the
+ * time axis and its ids, as JSON object members, ending inside the value of `text` so that a region
+ * can add its end there. Stored with the event (`events.annotation`) when it is written, so that a
+ * read joins texts instead of parsing and serializing documents.
+ */
+export function storedAnnotation(e: Drawn): string {
+  let s = `${TITLE_LEAD}${JSON.stringify(e.title).slice(1)},"tags":${JSON.stringify(tags(e))}`;
+  s += `,"source":${JSON.stringify(e.source)},"kind":${JSON.stringify(e.kind)},"severity":${JSON.stringify(e.severity)}`;
+  if (e.service) s += `,"service":${JSON.stringify(e.service)}`;
+  if (e.environment) s += `,"environment":${JSON.stringify(e.environment)}`;
+  if (e.runbook) s += `,"runbook":${JSON.stringify(e.runbook)}`;
+  return `${s},${TEXT_LEAD}${JSON.stringify(text(e)).slice(1, -1)}`;
 }
+
+/** The title of a stored annotation, still escaped as JSON. */
+function escapedTitle(stored: string): string {
+  let i = TITLE_LEAD.length;
+  for (; i < stored.length; i++) {
+    const c = stored.charCodeAt(i);
+    if (c === 92)
+      i++; // a backslash: the next character is escaped
+    else if (c === 34) break; // the closing quote
+  }
+  return stored.slice(TITLE_LEAD.length, i);
+}
+
+/** One event as annotations need it: where it lies, which range it opens or closes, its stored form. */
+export interface AnnotationRow {
+  id: string;
+  seq: number;
+  time: number;
+  endedAt: number | null;
+  rangeKey: string | null;
+  rangeRole: string | null;
+  stored: string;
+}
+
+interface Drawing {
+  time: number;
+  end: number;
+  json: string;
+}
+
+const point = (r: AnnotationRow): Drawing => ({
+  time: r.time,
+  end: r.endedAt ?? r.time,
+  json: `{"time":${r.time},${r.endedAt !== null ? `"timeEnd":${r.endedAt},` : ''}"open":false,"eventIds":[${JSON.stringify(r.id)}],${r.stored}"}`,
+});
+
+function region(start: AnnotationRow, end: AnnotationRow): Drawing {
+  const sep = start.stored.endsWith(TEXT_LEAD) ? '' : '\\n\\n';
+  return {
+    time: start.time,
+    end: end.time,
+    json: `{"time":${start.time},"timeEnd":${end.time},"open":false,"eventIds":[${JSON.stringify(start.id)},${JSON.stringify(end.id)}],${start.stored}${sep}Ended: ${escapedTitle(end.stored)}"}`,
+  };
+}
+
+const openRegion = (start: AnnotationRow, windowEnd: number): Drawing => ({
+  time: start.time,
+  end: windowEnd,
+  json: `{"time":${start.time},"timeEnd":${windowEnd},"open":true,"eventIds":[${JSON.stringify(start.id)}],${start.stored}"}`,
+});
 
 /**
  * Pairs start and end events of one range key into regions; everything else is a point. Pure: the
  * caller supplies every event that can matter (window, straddling starts, ends after the window).
  */
-export function pairAnnotations(events: Event[], windowEnd: number): Annotation[] {
-  const byKey = new Map<string, { e: Event; time: number; start: boolean }[]>();
-  const out: Annotation[] = [];
-  for (const e of events) {
-    const range = rangeOf(e);
-    if (!range) {
-      out.push(point(e));
+function pair(rows: AnnotationRow[], windowEnd: number): Drawing[] {
+  const byKey = new Map<string, AnnotationRow[]>();
+  const out: Drawing[] = [];
+  for (const r of rows) {
+    if (r.rangeKey === null || (r.rangeRole !== 'start' && r.rangeRole !== 'end')) {
+      out.push(point(r));
       continue;
     }
-    const entry = { e, time: Date.parse(e.occurredAt), start: range.role === 'start' };
-    const list = byKey.get(range.key);
-    if (list) list.push(entry);
-    else byKey.set(range.key, [entry]);
+    const list = byKey.get(r.rangeKey);
+    if (list) list.push(r);
+    else byKey.set(r.rangeKey, [r]);
   }
   for (const list of byKey.values()) {
-    if (list.length > 1) list.sort((a, b) => a.time - b.time || a.e.seq - b.e.seq);
-    let open: Event | null = null;
-    for (const { e, start } of list) {
-      if (start) {
-        open ??= e; // a repeated "firing" belongs to the range already open
+    if (list.length > 1) list.sort((a, b) => a.time - b.time || a.seq - b.seq);
+    let open: AnnotationRow | null = null;
+    for (const r of list) {
+      if (r.rangeRole === 'start') {
+        open ??= r; // a repeated "firing" belongs to the range already open
         continue;
       }
       if (!open) {
-        out.push(point(e)); // its start is outside what we know: show the end itself
+        out.push(point(r)); // its start is outside what we know: show the end itself
         continue;
       }
-      const region = point(open);
-      region.timeEnd = Date.parse(e.occurredAt);
-      region.text = [region.text, `Ended: ${e.title}`].filter(Boolean).join('\n\n');
-      region.eventIds = [open.id, e.id];
-      out.push(region);
+      out.push(region(open, r));
       open = null;
     }
-    if (open) out.push({ ...point(open), timeEnd: windowEnd, open: true });
+    if (open) out.push(openRegion(open, windowEnd));
   }
   return out.sort((a, b) => a.time - b.time);
 }
 
-/** Annotations for a window: points in it, ranges overlapping it (begun before it, or still open). */
-export async function annotationsFor(db: Database, tenant: string, w: AnnotationWindow): Promise<Annotation[]> {
+/** Each annotation overlapping [from, to] as JSON text, in time order. */
+export function drawAnnotations(rows: AnnotationRow[], from: number, to: number): string[] {
+  return pair(rows, to)
+    .filter((d) => d.end >= from && d.time <= to)
+    .map((d) => d.json);
+}
+
+/** An event as a row (its stored form made from it as it is now): for events read in full. */
+export function annotationRow(e: Event): AnnotationRow {
+  const range = rangeOf(e);
+  return {
+    id: e.id,
+    seq: e.seq,
+    time: Date.parse(e.occurredAt),
+    endedAt: e.endedAt !== undefined ? Date.parse(e.endedAt) : null,
+    rangeKey: range?.key ?? null,
+    rangeRole: range?.role ?? null,
+    stored: storedAnnotation(e),
+  };
+}
+
+/** The same pairing for whole events, as annotation objects. */
+export function pairAnnotations(events: Event[], windowEnd: number): Annotation[] {
+  return pair(events.map(annotationRow), windowEnd).map((d) => JSON.parse(d.json) as Annotation);
+}
+
+/** The columns a row is made of, for the events table under `alias`, their names prefixed with `as`. */
+function rowColumns(knex: Knex, alias: string, as: string, placing: Placing | undefined): (string | Knex.Raw)[] {
+  // The document only where the stored form cannot be used (or, for a row written before it, is missing).
+  const inList = (column: string, values: readonly string[]) =>
+    values.length ? ` OR ${alias}.${column} IN (${values.map(() => '?').join(', ')})` : '';
+  const full = knex.raw(
+    `CASE WHEN ${alias}.annotation IS NULL${inList('source', placing?.sources ?? [])}${inList('kind', placing?.kinds ?? [])} THEN ${alias}.doc END AS ${as}doc`,
+    [...(placing?.sources ?? []), ...(placing?.kinds ?? [])],
+  );
+  return [
+    `${alias}.id as ${as}id`,
+    `${alias}.seq as ${as}seq`,
+    `${alias}.occurred_at as ${as}occurred_at`,
+    `${alias}.ended_at as ${as}ended_at`,
+    `${alias}.range_key as ${as}range_key`,
+    `${alias}.range_role as ${as}range_role`,
+    `${alias}.annotation as ${as}annotation`,
+    full,
+  ];
+}
+
+type Columns = Record<string, string | number | null>;
+
+function toRow(r: Columns, as: string, placing: Placing | undefined): AnnotationRow {
+  const doc = r[`${as}doc`];
+  if (typeof doc === 'string') {
+    const e = JSON.parse(doc) as Event;
+    return annotationRow(placing ? placing.place(e) : e);
+  }
+  const ended = r[`${as}ended_at`];
+  return {
+    id: r[`${as}id`] as string,
+    seq: toNumber(r[`${as}seq`]),
+    time: toNumber(r[`${as}occurred_at`]),
+    endedAt: ended === null ? null : toNumber(ended),
+    rangeKey: r[`${as}range_key`] as string | null,
+    rangeRole: r[`${as}range_role`] as string | null,
+    stored: r[`${as}annotation`] as string,
+  };
+}
+
+/**
+ * Annotations for a window, as JSON text: points in it, ranges overlapping it (begun before it, or
+ * still open).
+ */
+export async function annotationsFor(
+  db: Database,
+  tenant: string,
+  w: AnnotationWindow,
+): Promise<JsonText<Annotation[]>> {
   const { knex, dialect } = db;
+  const { placing } = w;
   const mapped = await anyMapping(knex, tenant, w.service);
   const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant, { mapped });
 
   // Over `limit` events in the window, the newest are kept: a dashboard's right edge matters most.
-  const inWindow = parse(
-    await base()
-      .whereBetween('e.occurred_at', [w.from, w.to])
-      .orderBy('e.occurred_at', 'desc')
-      .limit(w.limit)
-      .select('e.doc'),
-  );
+  const inWindow = (await base()
+    .whereBetween('e.occurred_at', [w.from, w.to])
+    .orderBy('e.occurred_at', 'desc')
+    .limit(w.limit)
+    .select(rowColumns(knex, 'e', '', placing))) as Columns[];
   // Ranges and spans that reach into the window from before it, or out of it past its end: the start
   // event (where the filters apply) and the end event, wherever that lies.
   const byService = Boolean(w.service?.length && !mapped);
@@ -132,14 +263,19 @@ export async function annotationsFor(db: Database, tenant: string, w: Annotation
     .where('r.started_at', '>=', w.from - LOOKBACK_MS)
     .where((q) => q.where('r.started_at', '<', w.from).orWhere('r.reach', '>', w.to))
     .limit(w.limit)
-    .select('e.doc', 'x.doc as end_doc')) as { doc: string; end_doc: string | null }[];
-  const ranges = parse(reaching);
-  const ends = parse(
-    reaching.filter((r): r is { doc: string; end_doc: string } => r.end_doc !== null).map((r) => ({ doc: r.end_doc })),
-  );
+    .select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)])) as Columns[];
+
   const seen = new Set<string>();
-  const all = [...ranges, ...inWindow, ...ends].filter((e) => !seen.has(e.id) && seen.add(e.id));
-  return pairAnnotations(w.place ? all.map(w.place) : all, w.to).filter(
-    (a) => (a.timeEnd ?? a.time) >= w.from && a.time <= w.to,
-  );
+  const rows: AnnotationRow[] = [];
+  const add = (r: Columns, as: string) => {
+    const id = r[`${as}id`] as string;
+    if (!seen.has(id)) {
+      seen.add(id);
+      rows.push(toRow(r, as, placing));
+    }
+  };
+  for (const r of reaching) add(r, '');
+  for (const r of inWindow) add(r, '');
+  for (const r of reaching) if (r.x_id !== null) add(r, 'x_');
+  return new JsonText(`[${drawAnnotations(rows, w.from, w.to).join(',')}]`);
 }

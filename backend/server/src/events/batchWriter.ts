@@ -139,6 +139,7 @@ const PG_EVENT_COLUMNS: PgColumn[] = [
   text('doc', (e) => e.doc),
   text('range_key', (e) => e.rangeKey),
   text('range_role', (e) => e.rangeRole),
+  text('annotation', (e) => e.annotation),
   text('search_text', (e) => lexemeText(e.searchText)),
 ];
 
@@ -240,6 +241,7 @@ const SQLITE_EVENT_COLUMNS = [
   'doc',
   'range_key',
   'range_role',
+  'annotation',
 ];
 
 function writesOf(conn: SqliteDatabase): SqliteWrites {
@@ -288,6 +290,7 @@ async function writeSqlite(trx: Knex.Transaction, batch: PreparedBatch, { events
       e.doc,
       e.rangeKey,
       e.rangeRole,
+      e.annotation,
     );
     w.fts.run(rid, e.searchText);
     for (const [k, v] of e.tags) w.tag.run(tenant, e.seq, k, v);

@@ -3,6 +3,7 @@ import type { Actor, Event, IngestResult, ParsedEventInput } from '@ballast/cont
 import { contentHash, linkHash, type EventContent } from './chain.js';
 import { searchText } from './fullText.js';
 import { rangeOf } from './ranges.js';
+import { storedAnnotation } from './annotations.js';
 import type { StoreClock } from './store.js';
 
 /**
@@ -31,6 +32,8 @@ export interface PreparedEvent {
   rangeKey: string | null;
   rangeRole: string | null;
   tags: [string, string][];
+  /** What its annotation will say, written once (annotations.ts). */
+  annotation: string;
   /** The stored JSON up to the value of `seq`, and from after it up to the value of `prevHash`. */
   docHead: string;
   docTail: string;
@@ -140,6 +143,7 @@ export async function prepareBatch(
           v,
         ]),
       ],
+      annotation: storedAnnotation(content),
       docHead: `${lead},"seq":`,
       docTail: `${json.slice(lead.length, -1)},"prevHash":"`,
     });

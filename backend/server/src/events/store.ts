@@ -12,6 +12,7 @@ import type {
   VerifyResult,
 } from '@ballast/contract';
 import type { AnnotationWindow } from './annotations.js';
+import type { JsonText } from '../http/jsonText.js';
 
 /**
  * The event store of one tenant. There is no way to reach events without naming the tenant first:
@@ -23,8 +24,8 @@ export interface TenantEventStore {
   append(events: ParsedEventInput[], actor: Actor): Promise<IngestResult>;
   search(query: SearchQuery): Promise<EventPage>;
   get(id: string): Promise<Event | null>;
-  /** Points and paired ranges overlapping a window, for Grafana. */
-  annotations(window: AnnotationWindow): Promise<Annotation[]>;
+  /** Points and paired ranges overlapping a window, for Grafana, as JSON text (from each event's stored form). */
+  annotations(window: AnnotationWindow): Promise<JsonText<Annotation[]>>;
   /** How many events of each value of some fields a search finds in a window. */
   facets(query: FacetQuery): Promise<FacetCounts>;
   /** Changes in the `windowMs` before the event started; null when there is no such event. */

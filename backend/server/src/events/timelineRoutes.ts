@@ -1,5 +1,6 @@
 import type { Event } from '@ballast/contract';
 import { ApiError } from '../http/errors.js';
+import { JsonText } from '../http/jsonText.js';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { EventStore } from './store.js';
 import type { StreamHub } from './stream/hub.js';
@@ -69,17 +70,19 @@ export function timelineRoutes(
     },
     annotations: {
       async handle({ auth, query }) {
-        const [lookup, withRunbook] = await Promise.all([
+        const [lookup, sources, withRunbook, kinds] = await Promise.all([
           mappings.lookupFor(auth.tenant),
+          mappings.mappedSources(auth.tenant),
           runbooks.resolverFor(auth.tenant),
+          runbooks.kindsWithRunbooks(auth.tenant),
         ]);
         const annotations = await store.forTenant(auth.tenant).annotations({
           ...query,
-          place: (e) => withRunbook(placeStored(e, lookup)),
+          placing: { sources, kinds, place: (e) => withRunbook(placeStored(e, lookup)) },
           from: Date.parse(query.from),
           to: Date.parse(query.to),
         });
-        return { annotations };
+        return new JsonText(`{"annotations":${annotations.text}}`);
       },
     },
     eventFacets: {

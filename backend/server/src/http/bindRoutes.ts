@@ -3,6 +3,7 @@ import { issuesToDetails, routes, type CallResult, type RouteDef, type RouteId, 
 import type { z } from 'zod';
 import { requirePermission, type AuthContext, type Authenticator } from '../auth/authenticate.js';
 import { ApiError } from './errors.js';
+import { JsonText } from './jsonText.js';
 
 type Parsed<R extends RouteDef, K extends 'params' | 'query' | 'body'> = R[K] extends z.ZodType
   ? z.output<R[K]>
@@ -19,7 +20,9 @@ export interface RouteContext<R extends RouteDef> {
 
 export interface RouteHandler<Id extends RouteId> {
   /** JSON routes return the body; stream routes write to `reply.sse` and return when set up. */
-  handle(ctx: RouteContext<Routes[Id]>): Promise<Routes[Id] extends { stream: true } ? void : CallResult<Routes[Id]>>;
+  handle(
+    ctx: RouteContext<Routes[Id]>,
+  ): Promise<Routes[Id] extends { stream: true } ? void : CallResult<Routes[Id]> | JsonText<CallResult<Routes[Id]>>>;
   /** Replaces schema parsing of the body where the default would report confusing paths. */
   parseBody?(raw: unknown): Parsed<Routes[Id], 'body'>;
 }
@@ -77,7 +80,10 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
         }
         reply.code(def.status);
         const ctx = { auth, params, query, body, request, reply } as RouteContext<Routes[RouteId]>;
-        return handler.handle(ctx as never);
+        const result: unknown = await handler.handle(ctx as never);
+        if (!(result instanceof JsonText)) return result;
+        reply.type('application/json; charset=utf-8');
+        return result.text;
       },
     });
   }

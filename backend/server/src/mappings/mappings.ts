@@ -51,11 +51,11 @@ export function placeStored(e: Event, lookup: Lookup): Event {
 const CACHE_MS = 1000;
 
 export function mappingService(knex: Knex, recordEvent: PolicyRecorder, now: () => number = Date.now) {
-  const cache = new Map<string, { at: number; lookup: Lookup }>();
+  const cache = new Map<string, { at: number; lookup: Lookup; sources: string[] }>();
 
-  async function lookupFor(tenant: string): Promise<Lookup> {
+  async function read(tenant: string): Promise<{ lookup: Lookup; sources: string[] }> {
     const hit = cache.get(tenant);
-    if (hit && now() - hit.at < CACHE_MS) return hit.lookup;
+    if (hit && now() - hit.at < CACHE_MS) return hit;
     const rows: Row[] = await knex('service_mappings')
       .where({ tenant })
       .select('source', 'ref_key', 'ref_value', 'service', 'environment');
@@ -70,12 +70,17 @@ export function mappingService(knex: Knex, recordEvent: PolicyRecorder, now: () 
             }
             return undefined;
           };
-    cache.set(tenant, { at: now(), lookup });
-    return lookup;
+    const entry = { at: now(), lookup, sources: [...new Set(rows.map((r) => r.source))] };
+    cache.set(tenant, entry);
+    return entry;
   }
+
+  const lookupFor = async (tenant: string): Promise<Lookup> => (await read(tenant)).lookup;
 
   return {
     lookupFor,
+    /** The sources the tenant has mappings for: only their stored events can be placed elsewhere. */
+    mappedSources: async (tenant: string): Promise<readonly string[]> => (await read(tenant)).sources,
     async list(tenant: string): Promise<ServiceMapping[]> {
       const rows: Row[] = await knex('service_mappings').where({ tenant }).orderBy(['source', 'ref_key', 'ref_value']);
       return rows.map(toMapping);

@@ -250,6 +250,11 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
       });
     },
 
+    /** The kinds of event that `resolverFor` may give a runbook: none while the tenant has no runbooks. */
+    async kindsWithRunbooks(tenant: string): Promise<readonly Event['kind'][]> {
+      return (await runbooksOf(tenant)).length === 0 ? [] : [...WITH_RUNBOOK];
+    },
+
     /**
      * For events being read: alerts and incidents get the runbook that applies now. An explicit runbook
      * link that names no indexed runbook stays the answer (its link is already on the event).
@@ -289,7 +294,7 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
 }
 export type RunbookService = ReturnType<typeof runbookService>;
 /** What event reads need of runbooks: a step that adds the runbook to alerts and incidents. */
-export type RunbookResolver = Pick<RunbookService, 'resolverFor'>;
+export type RunbookResolver = Pick<RunbookService, 'resolverFor' | 'kindsWithRunbooks'>;
 
 function managedByFile(id: string, path: string | undefined): ApiError {
   return new ApiError(
