@@ -1,7 +1,7 @@
 /** The store suite: the same cases on SQLite and PostgreSQL, through real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BallastApiError, type Event, type EventInput } from '@ballast/contract';
-import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { DIALECTS, openStore, startTestServer, type TestServer } from './harness.js';
 import { anEvent, eventsAt } from './fixtures.js';
 
 describe.each(DIALECTS)('event store on %s', (dialect) => {
@@ -369,6 +369,16 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
     expect(raw.correlation).toEqual(input.correlation);
     const found = await search({ service: 'max-svc', tag: `k7-ключ:värde-7-${'ż'.repeat(200)}` });
     expect(found.events.map((e) => e.id)).toEqual([raw.id]);
+    // A search page is the stored document as it is, not a re-serialization of it.
+    const db = openStore(server.store);
+    try {
+      const { doc } = (await db('events').where({ id: raw.id }).first('doc')) as { doc: string };
+      const page = await server.fetch('/v1/events?service=max-svc');
+      expect(page.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await page.text()).toBe(`{"events":[${doc}],"nextCursor":null,"snapshotSeq":${found.snapshotSeq}}`);
+    } finally {
+      await db.destroy();
+    }
   });
 
   it('refuses values one past each maximum, naming the field', async () => {

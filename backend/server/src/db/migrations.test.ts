@@ -63,7 +63,7 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
     const before = {
       ranges: await ranges(),
       annotations: (await events.annotations(window)).parse(),
-      search: (await events.search({ q: 'migalert', limit: 3 })).events.map((e) => e.title),
+      search: (await events.search({ q: 'migalert', limit: 3 })).parse().events.map((e) => e.title),
       stored: await storedForms(),
     };
     expect(before.ranges).toHaveLength(4); // a (09:00 → 12:00), b and c open, the span
@@ -98,7 +98,9 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
     expect(before.stored).toHaveLength(6);
     expect(before.stored.every((r) => typeof r.annotation === 'string' && r.annotation.length > 0)).toBe(true);
     expect(await storedForms()).toEqual(before.stored);
-    expect((await events.search({ q: 'migalert', limit: 3 })).events.map((e) => e.title)).toEqual(before.search);
+    expect((await events.search({ q: 'migalert', limit: 3 })).parse().events.map((e) => e.title)).toEqual(
+      before.search,
+    );
     if (dialect === 'sqlite') {
       for (const r of (await db.knex('events').select('rid', 'occurred_at')) as {
         rid: number;
@@ -111,6 +113,6 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
     }
     // Writing goes on after the migration: the second range of `a` opens and the text index finds it.
     await events.append([alert('13:30', 'firing', 'a')], actor);
-    expect((await events.search({ q: 'migalert', limit: 1 })).events[0]!.title).toBe('migalert a firing 13:30');
+    expect((await events.search({ q: 'migalert', limit: 1 })).parse().events[0]!.title).toBe('migalert a firing 13:30');
   });
 });

@@ -3,21 +3,11 @@ import type { Knex } from 'knex';
 import { toNumber, type Database } from '../db/knex.js';
 import { JsonText } from '../http/jsonText.js';
 import { anyMapping, applyFilters } from './filters.js';
+import type { Placing } from './placing.js';
 import { rangeOf } from './ranges.js';
 
 /** How far before the window a still-open range may have started and still be drawn. */
 const LOOKBACK_MS = 30 * 86_400_000;
-
-/**
- * Events whose drawing depends on the tenant's settings of now rather than on the event alone: those
- * of a source with service mappings (they may be placed elsewhere since they were written) and those
- * of a kind that gets a runbook. They are read in full and drawn through `place`.
- */
-export interface Placing {
-  sources: readonly string[];
-  kinds: readonly string[];
-  place: (e: Event) => Event;
-}
 
 export interface AnnotationWindow {
   from: number;
@@ -28,6 +18,7 @@ export interface AnnotationWindow {
   source?: Event['source'][];
   kind?: Event['kind'][];
   tag?: { key: string; value: string }[];
+  /** Events drawn from their whole document, as they are placed now; the others from their stored form. */
   placing?: Placing;
 }
 
@@ -232,15 +223,16 @@ export async function annotationsFor(
 ): Promise<JsonText<Annotation[]>> {
   const { knex, dialect } = db;
   const { placing } = w;
-  const mapped = await anyMapping(knex, tenant, w.service);
+  // A tenant without mappings (as placing last saw them) has none for these services either.
+  const mapped = placing?.sources.length === 0 ? false : await anyMapping(knex, tenant, w.service);
   const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant, { mapped });
 
   // Over `limit` events in the window, the newest are kept: a dashboard's right edge matters most.
-  const inWindow = (await base()
+  const inWindowRead = base()
     .whereBetween('e.occurred_at', [w.from, w.to])
     .orderBy('e.occurred_at', 'desc')
     .limit(w.limit)
-    .select(rowColumns(knex, 'e', '', placing))) as Columns[];
+    .select(rowColumns(knex, 'e', '', placing));
   // Ranges and spans that reach into the window from before it, or out of it past its end: the start
   // event (where the filters apply) and the end event, wherever that lies.
   const byService = Boolean(w.service?.length && !mapped);
@@ -250,7 +242,7 @@ export async function annotationsFor(
     byService && dialect === 'sqlite'
       ? 'event_ranges AS r INDEXED BY event_ranges_tenant_service_reach_started_at_index'
       : 'event_ranges AS r';
-  const reaching = (await base()
+  const reachingRead = base()
     .joinRaw(`INNER JOIN ${rangeTable} ON r.tenant = e.tenant AND r.start_seq = e.seq`)
     .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq'))
     .where('r.tenant', tenant)
@@ -263,7 +255,10 @@ export async function annotationsFor(
     .where('r.started_at', '>=', w.from - LOOKBACK_MS)
     .where((q) => q.where('r.started_at', '<', w.from).orWhere('r.reach', '>', w.to))
     .limit(w.limit)
-    .select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)])) as Columns[];
+    .select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)]);
+  // Side by side on PostgreSQL's pool (SQLite's one connection takes them in turn). Each read sees the
+  // events committed when it runs; a range written in between is drawn on the next refresh.
+  const [inWindow, reaching] = (await Promise.all([inWindowRead, reachingRead])) as [Columns[], Columns[]];
 
   const seen = new Set<string>();
   const rows: AnnotationRow[] = [];

@@ -57,7 +57,7 @@ describe('hash chain', () => {
       await db.knex('tenants').insert({ id: 't1', name: 'T1', created_at: 0 });
       const events = createKnexEventStore(db, fixedClock()).forTenant('t1');
       await events.append(batch, actor);
-      stored[dialect] = (await events.search({ limit: 10 })).events.sort((a, b) => a.seq - b.seq);
+      stored[dialect] = (await events.search({ limit: 10 })).parse().events.sort((a, b) => a.seq - b.seq);
     }
   });
   afterAll(async () => {

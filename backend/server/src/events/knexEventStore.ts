@@ -8,7 +8,9 @@ import { lockChainHead, StoredMeanwhile, storedKeys, writeChained } from './batc
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { anyMapping, applyFilters } from './filters.js';
 import { queryTerms } from './fullText.js';
-import { pageBounds, searchSqliteText, type SearchRow } from './textSearch.js';
+import { pageBounds, SEARCH_COLUMNS, searchSqliteText, type SearchRow } from './textSearch.js';
+import { needsPlacing, type Placing } from './placing.js';
+import { JsonText } from '../http/jsonText.js';
 import { chainBatch, prepareBatch, type PreparedBatch } from './ingestBatch.js';
 import type { EventStore, StoreClock, TenantEventStore } from './store.js';
 import type { ChangeFeed } from './stream/changeFeed.js';
@@ -117,7 +119,7 @@ export function createKnexEventStore(
       },
       verify: () => verifyChain(db, tenant),
 
-      async search(query: SearchQuery): Promise<EventPage> {
+      async search(query: SearchQuery, placing?: Placing): Promise<JsonText<EventPage>> {
         const cursor = query.cursor !== undefined ? decodeCursor(query.cursor) : undefined;
         if (cursor === null)
           throw new ApiError(400, 'invalid_cursor', 'the cursor is not one this server issued', [
@@ -130,7 +132,7 @@ export function createKnexEventStore(
         const from = query.from ? Date.parse(query.from) : undefined;
         const to = query.to ? Date.parse(query.to) : undefined;
         const terms = query.q ? queryTerms(query.q) : [];
-        const mapped = await anyMapping(knex, tenant, query.service);
+        const mapped = placing?.sources.length === 0 ? false : await anyMapping(knex, tenant, query.service);
         const rows: SearchRow[] =
           dialect === 'sqlite' && terms.length > 0
             ? await searchSqliteText(knex, tenant, snapshot, query, terms, { from, to, cursor }, mapped)
@@ -149,14 +151,20 @@ export function createKnexEventStore(
                   { column: 'e.seq', order: 'desc' },
                 ])
                 .limit(query.limit + 1)
-                .select('e.doc', 'e.occurred_at', 'e.seq');
+                .select(SEARCH_COLUMNS);
         const page = rows.slice(0, query.limit);
         const last = page[page.length - 1];
         const nextCursor =
           rows.length > query.limit && last
             ? encodeCursor({ snapshot, occurredAt: toNumber(last.occurred_at), seq: toNumber(last.seq) })
             : null;
-        return { events: page.map((r) => JSON.parse(r.doc) as Event), nextCursor, snapshotSeq: snapshot };
+        // Stored documents are the contract's objects: answered as they are, unless placed anew.
+        const events = page.map((r) =>
+          needsPlacing(placing, r.source, r.kind) ? JSON.stringify(placing!.place(JSON.parse(r.doc) as Event)) : r.doc,
+        );
+        return new JsonText(
+          `{"events":[${events.join(',')}],"nextCursor":${JSON.stringify(nextCursor)},"snapshotSeq":${snapshot}}`,
+        );
       },
     };
   }

@@ -5,6 +5,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { EventStore } from './store.js';
 import { place, placeStored, type MappingService } from '../mappings/mappings.js';
 import type { RunbookResolver } from '../runbooks/service.js';
+import { placingFor } from './placing.js';
 
 export function eventRoutes(
   store: EventStore,
@@ -55,12 +56,7 @@ export function eventRoutes(
     },
     searchEvents: {
       async handle({ auth, query }) {
-        const [page, lookup, withRunbook] = await Promise.all([
-          store.forTenant(auth.tenant).search(query),
-          mappings.lookupFor(auth.tenant),
-          runbooks.resolverFor(auth.tenant),
-        ]);
-        return { ...page, events: page.events.map((e) => withRunbook(placeStored(e, lookup))) };
+        return store.forTenant(auth.tenant).search(query, await placingFor(mappings, runbooks, auth.tenant));
       },
     },
     getEvent: {

@@ -12,6 +12,7 @@ import type {
   VerifyResult,
 } from '@ballast/contract';
 import type { AnnotationWindow } from './annotations.js';
+import type { Placing } from './placing.js';
 import type { JsonText } from '../http/jsonText.js';
 
 /**
@@ -22,7 +23,8 @@ export interface TenantEventStore {
   readonly tenant: string;
   /** Validated events in, stored atomically with seq and hash chain; dedupeKey repeats report duplicates. */
   append(events: ParsedEventInput[], actor: Actor): Promise<IngestResult>;
-  search(query: SearchQuery): Promise<EventPage>;
+  /** A page of events as JSON text: stored documents as they are, those `placing` names placed anew. */
+  search(query: SearchQuery, placing?: Placing): Promise<JsonText<EventPage>>;
   get(id: string): Promise<Event | null>;
   /** Points and paired ranges overlapping a window, for Grafana, as JSON text (from each event's stored form). */
   annotations(window: AnnotationWindow): Promise<JsonText<Annotation[]>>;

@@ -17,7 +17,12 @@ export interface SearchRow {
   doc: string;
   occurred_at: number | string;
   seq: number | string;
+  source: string;
+  kind: string;
 }
+
+/** What a search reads of each event: its document, its place in timeline order, and what placing looks at. */
+export const SEARCH_COLUMNS = ['e.doc', 'e.occurred_at', 'e.seq', 'e.source', 'e.kind'];
 
 /** Timeline order: newest first, then the higher seq. */
 const newestFirst = (a: SearchRow, b: SearchRow) =>
@@ -64,7 +69,7 @@ export async function searchSqliteText(
       { ...query, q: undefined },
       tenant,
       { mapped },
-    ).select('e.doc', 'e.occurred_at', 'e.seq');
+    ).select(SEARCH_COLUMNS);
   const page = knex('events_fts as f')
     .joinRaw('CROSS JOIN events AS e ON e.rid = f.rowid')
     .whereRaw('f.events_fts MATCH ?', [sqliteMatch(terms)]);

@@ -4,7 +4,8 @@ import { JsonText } from '../http/jsonText.js';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { EventStore } from './store.js';
 import type { StreamHub } from './stream/hub.js';
-import { placeStored, type MappingService } from '../mappings/mappings.js';
+import type { MappingService } from '../mappings/mappings.js';
+import { placingFor } from './placing.js';
 import type { RunbookResolver } from '../runbooks/service.js';
 
 /** Open streams, so shutdown can end them instead of waiting for clients that never hang up. */
@@ -70,15 +71,9 @@ export function timelineRoutes(
     },
     annotations: {
       async handle({ auth, query }) {
-        const [lookup, sources, withRunbook, kinds] = await Promise.all([
-          mappings.lookupFor(auth.tenant),
-          mappings.mappedSources(auth.tenant),
-          runbooks.resolverFor(auth.tenant),
-          runbooks.kindsWithRunbooks(auth.tenant),
-        ]);
         const annotations = await store.forTenant(auth.tenant).annotations({
           ...query,
-          placing: { sources, kinds, place: (e) => withRunbook(placeStored(e, lookup)) },
+          placing: await placingFor(mappings, runbooks, auth.tenant),
           from: Date.parse(query.from),
           to: Date.parse(query.to),
         });

@@ -1,0 +1,33 @@
+import type { Event } from '@ballast/contract';
+import { placeStored, type MappingService } from '../mappings/mappings.js';
+import type { RunbookResolver } from '../runbooks/service.js';
+
+/**
+ * Stored events whose answer depends on the tenant's settings of now rather than on the event alone:
+ * those of a source with service mappings (they may be placed elsewhere since they were written) and
+ * those of a kind that gets a runbook. Reads hand them to `place`; every other event is answered as
+ * stored, from its stored JSON, without being parsed.
+ */
+export interface Placing {
+  sources: readonly string[];
+  kinds: readonly string[];
+  place: (e: Event) => Event;
+}
+
+export const needsPlacing = (p: Placing | undefined, source: string, kind: string): boolean =>
+  p !== undefined && (p.sources.includes(source) || p.kinds.includes(kind));
+
+/** The tenant's placing as it is now (mappings and runbooks are cached for a moment). */
+export async function placingFor(
+  mappings: MappingService,
+  runbooks: RunbookResolver,
+  tenant: string,
+): Promise<Placing> {
+  const [lookup, sources, withRunbook, kinds] = await Promise.all([
+    mappings.lookupFor(tenant),
+    mappings.mappedSources(tenant),
+    runbooks.resolverFor(tenant),
+    runbooks.kindsWithRunbooks(tenant),
+  ]);
+  return { sources, kinds, place: (e) => withRunbook(placeStored(e, lookup)) };
+}
