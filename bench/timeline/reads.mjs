@@ -3,13 +3,17 @@
 // over their target, where the time goes (diagnose.mjs). `ctx` carries the run's settings:
 // { tenant, adminKey, startServer(store), searchTiming, naiveTiming, requestTimeoutMs, annotationLimit, log }.
 import { URLSearchParams } from 'node:url';
-import { stopProcess } from '../processes.mjs';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, removeTempDir, startNode, stopProcess, tempDir, waitReady } from '../processes.mjs';
 import { DATA_END, DAY_MS, PLANTED, servicesByShare } from './dataset.mjs';
 import { diagnose, endOtherBackends } from './diagnose.mjs';
 import { naiveSearchSql } from './directStore.mjs';
 import { httpGetter, timeGet, timeSequential } from './timing.mjs';
 
 const qs = (params) => new URLSearchParams(params).toString();
+const sendFloorJs = join(dirname(fileURLToPath(import.meta.url)), 'sendFloor.mjs');
 
 /** How many stored rows each planted term matches, counted through the text index. */
 export async function termCounts(ctx, direct) {
@@ -55,6 +59,7 @@ async function httpCell(ctx, slot, cell) {
     const r = await timeGet(slot.getter, cell.path, ctx.searchTiming);
     const { json, bytes } = r.first;
     const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes };
+    if (cell.kind === 'annotations') out.firstText = JSON.stringify(json);
     if (json.events) out.returned = json.events.length;
     if (json.annotations) {
       const from = Date.parse(cell.query.from);
@@ -136,13 +141,41 @@ export async function measureReads(ctx, store, servers, direct) {
         'SELECT count(*) AS n FROM events WHERE tenant = ? AND service = ? AND occurred_at BETWEEN ? AND ?',
         [ctx.tenant, service, Date.parse(sixHours.from), Date.parse(sixHours.to)],
       );
-      out.annotations.push({ ...cell, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
+      const floor = cell.error ? null : await sendFloor(ctx, cell.firstText);
+      delete cell.firstText;
+      out.annotations.push({ ...cell, floor, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
     }
   } finally {
     slot.getter.close();
   }
   out.serverRestarts = slot.restarts;
   return out;
+}
+
+/**
+ * The same answer (as JSON of the same length) sent by a bare Fastify process from memory, timed the
+ * same way: the part of a read's time that is the answer's size alone.
+ */
+async function sendFloor(ctx, text) {
+  const dir = await tempDir('timeline-floor');
+  const file = join(dir, 'body.json');
+  writeFileSync(file, text);
+  const port = await freePort();
+  const proc = startNode(sendFloorJs, {
+    env: { ...process.env, BENCH_PORT: String(port), BENCH_BODY_FILE: file },
+    keepStdinOpen: true,
+  });
+  const getter = httpGetter(`http://127.0.0.1:${port}`, {}, ctx.requestTimeoutMs);
+  try {
+    await waitReady(proc, `http://127.0.0.1:${port}/ready`);
+    const r = await timeGet(getter, '/', ctx.searchTiming);
+    ctx.log(`send floor for ${text.length} bytes: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (n=${r.n})`);
+    return { n: r.n, p50: r.p50, p99: r.p99, bytes: r.first.bytes };
+  } finally {
+    getter.close();
+    await stopProcess(proc, 1000);
+    await removeTempDir(dir);
+  }
 }
 
 /** Per-statement time and plan of every read cell, with the server's code in a child process. */
