@@ -214,7 +214,7 @@ export function render({ meta, settings, results }) {
         ).join(', ')
       : '–';
     out.push(
-      `| ${name[r.dialect]} | ${int(r.storedRows)} | ${r.storeBytes ? `${(r.storeBytes / 2 ** 30).toFixed(2)} GB` : '–'} | ${int(r.seed.eventsPerSecond)} events/s, ${Math.round(r.seed.seconds)} s${r.seed.retries ? `, ${r.seed.retries} batch retries` : ''} | ${r.dialect === 'postgres' ? `\`VACUUM (ANALYZE)\` of events and event_tags (${r.vacuumSeconds?.toFixed(0)} s), what autovacuum does by itself on a store that has taken events for 30 days` : r.restartSeconds === undefined ? 'nothing' : `the server restarted (${r.restartSeconds.toFixed(0)} s to ready): it gathers planner statistics at start and hourly (\`PRAGMA optimize\`), so a long-running server has them; statistics then held for ${r.statTables?.length ? r.statTables.map((t) => `\`${t}\``).join(', ') : 'no table'}`} | ${terms} |`,
+      `| ${name[r.dialect]} | ${int(r.storedRows)} | ${r.storeBytes ? `${(r.storeBytes / 2 ** 30).toFixed(2)} GB` : '–'} | ${int(r.seed.eventsPerSecond)} events/s, ${Math.round(r.seed.seconds)} s${r.seed.retries ? `, ${r.seed.retries} batch retries` : ''} | ${r.dialect === 'postgres' ? `\`VACUUM (ANALYZE)\` of events, event_tags and event_ranges (${r.vacuumSeconds?.toFixed(0)} s), what autovacuum does by itself on a store that has taken events for 30 days` : r.restartSeconds === undefined ? 'nothing' : `the server restarted (${r.restartSeconds.toFixed(0)} s to ready): it gathers planner statistics at start and hourly (\`PRAGMA optimize\`), so a long-running server has them; statistics then held for ${r.statTables?.length ? r.statTables.map((t) => `\`${t}\``).join(', ') : 'no table'}`} | ${terms} |`,
     );
   }
   const counts = ok[0]?.dataset;

@@ -174,6 +174,7 @@ async function runDialect(dialect) {
       const v0 = Date.now();
       await direct.query('VACUUM (ANALYZE) events');
       await direct.query('VACUUM (ANALYZE) event_tags');
+      await direct.query('VACUUM (ANALYZE) event_ranges');
       result.vacuumSeconds = (Date.now() - v0) / 1000;
       log(`${dialect}: VACUUM (ANALYZE) took ${result.vacuumSeconds.toFixed(1)} s`);
     }
