@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumOptions } from '../../../../scripts/chromium.mjs';
 import { buildApp, type AppName } from './buildApps.js';
-import { startStack, type Stack } from './stack.js';
+import { RUNBOOK_APP, startStack, type Stack } from './stack.js';
 
 const results = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 const CHECKOUT = '/catalog/default/component/checkout';
@@ -37,7 +37,13 @@ async function open(app: AppName, path: string): Promise<Page> {
     // The new system's default sign-in page: enter as the guest (the backend's mock auth takes the
     // token-less requests as Jane, see stack.ts).
     const enter = page.getByRole('button', { name: 'Enter' });
-    await enter.or(page.getByTestId('ballast-card')).or(page.getByTestId('ballast-timeline')).first().waitFor(WAIT);
+    await enter
+      .or(page.getByTestId('ballast-card'))
+      .or(page.getByTestId('ballast-timeline'))
+      .or(page.getByTestId('ballast-runbook-page'))
+      .or(page.getByTestId('ballast-runbook-error'))
+      .first()
+      .waitFor(WAIT);
     if (await enter.isVisible()) await enter.click();
   }
   return page;
@@ -119,6 +125,22 @@ describe('legacy app (EntityBallastCard, EntityBallastContent)', () => {
     await page.close();
   });
 
+  it("opens a runbook at its link's path, as Ballast rendered it", async () => {
+    const page = await open('legacy', CHECKOUT);
+    const link = page.getByTestId('ballast-card').getByTestId('ballast-runbook').getByRole('link');
+    await link.waitFor(WAIT);
+    const href = new URL((await link.getAttribute('href'))!);
+    expect(href.origin).toBe(RUNBOOK_APP);
+    expect(href.pathname).toBe('/ballast/runbooks/checkout-errors');
+    await page.goto(apps.legacy.url + href.pathname);
+    const body = page.getByTestId('ballast-runbook-body');
+    await body.waitFor(WAIT);
+    expect(await body.locator('h2').allInnerTexts()).toEqual(['Meaning', 'Impact', 'Diagnosis', 'Mitigation']);
+    expect(await page.getByTestId('ballast-runbook-review').innerText()).toMatch(/^Review overdue since 2025-/);
+    await shot(page, 'legacy-runbook');
+    await page.close();
+  });
+
   it('says a service Ballast has never heard of is not in Ballast yet', async () => {
     const page = await open('legacy', '/catalog/default/component/ledger');
     await page.getByTestId('ballast-not-in-ballast').waitFor(WAIT);
@@ -194,6 +216,22 @@ describe('new frontend system app (createApp with /alpha)', () => {
     expect(await card.getByTestId('ballast-slo').innerText()).toContain('availability');
     await shot(page, 'new-card');
     await page.close();
+  });
+
+  it('serves the runbook page, and says when a runbook is not there', async () => {
+    const page = await open('new', '/ballast/runbooks/checkout-errors');
+    const body = page.getByTestId('ballast-runbook-body');
+    await body.waitFor(WAIT);
+    expect(await body.locator('h2').first().innerText()).toBe('Meaning');
+    await shot(page, 'new-runbook');
+    await page.close();
+    const missing = await open('new', '/ballast/runbooks/no-such-runbook');
+    const error = missing.getByTestId('ballast-runbook-error');
+    await error.waitFor(WAIT);
+    expect(await error.innerText()).toBe(
+      'Ballast has no runbook "no-such-runbook". It may have been renamed or removed.',
+    );
+    await missing.close();
   });
 
   it('has the Reliability tab with the timeline', async () => {

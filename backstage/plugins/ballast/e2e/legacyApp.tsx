@@ -6,7 +6,12 @@ import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogEntityPage, CatalogIndexPage, catalogPlugin, EntityLayout } from '@backstage/plugin-catalog';
 import { Grid } from '@material-ui/core';
-import { ballastPlugin, EntityBallastCard, EntityBallastContent } from '@ballast/backstage-plugin-ballast';
+import {
+  ballastPlugin,
+  BallastRunbookPage,
+  EntityBallastCard,
+  EntityBallastContent,
+} from '@ballast/backstage-plugin-ballast';
 import { appConfigs } from './appConfig';
 
 const entityPage = (
@@ -34,6 +39,7 @@ const App = app.createRoot(
     <FlatRoutes>
       <Route path="/" element={<Navigate to="catalog" />} />
       <Route path="/catalog" element={<CatalogIndexPage />} />
+      <Route path="/ballast/runbooks" element={<BallastRunbookPage />} />
       <Route path="/catalog/:namespace/:kind/:name" element={<CatalogEntityPage />}>
         {entityPage}
       </Route>

@@ -34,13 +34,24 @@ const entity = (kind: string, name: string, spec: object, metadata: object = {})
   spec,
 });
 
+/** Stands for the app's base URL in the catalog's runbook links (see the checkout entity). */
+export const RUNBOOK_APP = 'http://backstage.test';
+
 /** The organisation's catalog: checkout (in Ballast's demo), a service Ballast has never heard of, the team. */
 const CATALOG = [
   entity(
     'Component',
     'checkout',
     { type: 'service', lifecycle: 'production', owner: 'payments' },
-    { annotations: { 'ballast.dev/environment': 'production' }, description: 'Takes the money.' },
+    {
+      annotations: { 'ballast.dev/environment': 'production' },
+      description: 'Takes the money.',
+      // As the catalog module links a runbook: {app.baseUrl}/ballast/runbooks/{id}. Each test app runs on a
+      // port of its own, so the tests follow the link's path on the app they opened.
+      links: [
+        { url: `${RUNBOOK_APP}/ballast/runbooks/checkout-errors`, title: 'Runbook: Checkout errors', type: 'runbook' },
+      ],
+    },
   ),
   entity('Component', 'ledger', { type: 'service', lifecycle: 'experimental', owner: 'payments' }),
   entity(

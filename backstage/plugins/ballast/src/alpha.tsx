@@ -1,15 +1,21 @@
 /**
  * The new frontend system: `createApp({ features: [import('@ballast/backstage-plugin-ballast/alpha')] })`
- * adds the API, the card on Component overviews and the "Reliability" tab. Same components as the
- * legacy entry.
+ * adds the API, the card on Component overviews, the "Reliability" tab and the runbook pages at
+ * `/ballast/runbooks/{id}`. Same components as the legacy entry.
  */
 import React from 'react';
-import { ApiBlueprint, createFrontendPlugin, discoveryApiRef, fetchApiRef } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint, EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import type { Entity } from '@backstage/catalog-model';
 import { ballastApiRef } from './api/BallastApi';
 import { BallastClient } from './api/BallastClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runbooksRouteRef } from './routes';
 
 const isComponent = (entity: Entity) => entity.kind.toLowerCase() === 'component';
 
@@ -41,7 +47,17 @@ export const ballastEntityContent = EntityContentBlueprint.make({
   },
 });
 
+/** The runbook pages at `/ballast/runbooks/{id}`, where the catalog module's runbook links point. */
+export const ballastRunbookPage = PageBlueprint.make({
+  name: 'runbooks',
+  params: {
+    path: '/ballast/runbooks',
+    routeRef: runbooksRouteRef,
+    loader: () => import('./components/runbook/RunbookPage').then((m) => <m.RunbookPage />),
+  },
+});
+
 export default createFrontendPlugin({
   pluginId: 'ballast',
-  extensions: [ballastApi, ballastEntityCard, ballastEntityContent],
+  extensions: [ballastApi, ballastEntityCard, ballastEntityContent, ballastRunbookPage],
 });

@@ -9,7 +9,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { ballastApiRef } from './api/BallastApi';
 import { BallastClient } from './api/BallastClient';
-import { rootRouteRef } from './routes';
+import { rootRouteRef, runbooksRouteRef } from './routes';
 
 export const ballastPlugin = createPlugin({
   id: 'ballast',
@@ -20,7 +20,7 @@ export const ballastPlugin = createPlugin({
       factory: ({ discoveryApi, fetchApi }) => new BallastClient({ discoveryApi, fetchApi }),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, runbooks: runbooksRouteRef },
 });
 
 /** The reliability card, for an entity page's overview (inside an EntityProvider). */
@@ -37,5 +37,17 @@ export const EntityBallastContent = ballastPlugin.provide(
     name: 'EntityBallastContent',
     component: () => import('./components/timeline/BallastContent').then((m) => m.BallastContent),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The runbook pages, for the app's routes at `/ballast/runbooks` (where the catalog module's runbook
+ * links point): `<Route path="/ballast/runbooks" element={<BallastRunbookPage />} />`.
+ */
+export const BallastRunbookPage = ballastPlugin.provide(
+  createRoutableExtension({
+    name: 'BallastRunbookPage',
+    component: () => import('./components/runbook/RunbookPage').then((m) => m.RunbookPage),
+    mountPoint: runbooksRouteRef,
   }),
 );

@@ -6,6 +6,7 @@ import type {
   ContextResult,
   EventPage,
   Event,
+  Runbook,
   RunbookSummary,
   SearchQueryInput,
   Slo,
@@ -40,6 +41,8 @@ export interface BallastApi {
   me(): Promise<BallastMe>;
   getService(service: string): Promise<CatalogServiceDetail>;
   listRunbooks(service: string): Promise<RunbookSummary[]>;
+  /** One runbook with its text rendered (sanitized HTML). */
+  getRunbook(id: string): Promise<Runbook>;
   getSlos(service: string): Promise<ServiceSlos>;
   getStabilize(service: string, environment: string): Promise<StabilizeScopeStatus>;
   enterStabilize(

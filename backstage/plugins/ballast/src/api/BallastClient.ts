@@ -98,6 +98,10 @@ export class BallastClient implements BallastApi {
     return list.runbooks;
   }
 
+  getRunbook(id: string) {
+    return this.request<Awaited<ReturnType<BallastApi['getRunbook']>>>('GET', `/runbooks/${seg(id)}`);
+  }
+
   getSlos(service: string): Promise<ServiceSlos> {
     return this.request('GET', `/services/${seg(service)}/slos`);
   }

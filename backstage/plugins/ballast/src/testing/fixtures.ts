@@ -11,6 +11,7 @@ import {
   SloStatusList,
   routes,
   type Event,
+  type Runbook,
   type SearchQueryInput,
 } from '@ballast/contract';
 import type { BallastApi, BallastMe, StabilizeScopeStatus } from '../api/BallastApi';
@@ -235,6 +236,17 @@ export function fakeBallast(over: Partial<BallastApi> = {}): BallastApi {
     me: async () => reader,
     getService: async () => catalogEntry,
     listRunbooks: async () => runbooks,
+    getRunbook: async (id: string) => {
+      const summary = runbooks.find((r) => r.id === id);
+      if (!summary) throw refused(404, 'not_found', `no runbook ${id}`, 'ballast');
+      // The shape is checked by the route's schema, like the rest.
+      return routes.getRunbook.response.parse({
+        ...summary,
+        frontmatter: { id, title: summary.title, services: summary.services },
+        markdown: '## Meaning\nCheckout answers **5xx**.\n',
+        html: '<h2>Meaning</h2>\n<p>Checkout answers <strong>5xx</strong>.</p>\n',
+      }) as Runbook;
+    },
     getSlos: async () => slos,
     getStabilize: async () => scope(null),
     enterStabilize: async () => scope({}).stabilize!,
