@@ -46,3 +46,9 @@ export const KIND_LABEL: Record<string, string> = {
   policy_decision: 'policy',
   annotation: 'note',
 };
+
+/** `review overdue since 2025-01-01`, `next review 2026-03-01`, `no review date`: where a runbook's review stands. */
+export function reviewState(r: { stale: boolean; reviewDue?: string }): string {
+  if (r.stale) return `review overdue${r.reviewDue ? ` since ${r.reviewDue.slice(0, 10)}` : ''}`;
+  return r.reviewDue ? `next review ${r.reviewDue.slice(0, 10)}` : 'no review date';
+}

@@ -3,6 +3,7 @@ import { Link } from '@backstage/core-components';
 import type { Entity } from '@backstage/catalog-model';
 import { Chip, List, ListItem, ListItemText } from '@material-ui/core';
 import type { RunbookSummary } from '@ballast/contract';
+import { reviewState } from '../format';
 import { Empty, Section } from './Section';
 
 /**
@@ -23,16 +24,7 @@ export function RunbooksSection(props: { runbooks: RunbookSummary[]; entity: Ent
             const url = urlOf(r);
             return (
               <ListItem key={r.id} disableGutters data-testid="ballast-runbook">
-                <ListItemText
-                  primary={url ? <Link to={url}>{r.title}</Link> : r.title}
-                  secondary={
-                    r.stale
-                      ? `review overdue${r.reviewDue ? ` since ${r.reviewDue.slice(0, 10)}` : ''}`
-                      : r.reviewDue
-                        ? `next review ${r.reviewDue.slice(0, 10)}`
-                        : 'no review date'
-                  }
-                />
+                <ListItemText primary={url ? <Link to={url}>{r.title}</Link> : r.title} secondary={reviewState(r)} />
                 {r.stale && <Chip size="small" label="stale" color="secondary" />}
               </ListItem>
             );

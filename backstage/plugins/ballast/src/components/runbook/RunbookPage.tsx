@@ -12,11 +12,12 @@ import type { Runbook } from '@ballast/contract';
 import { ballastApiRef } from '../../api/BallastApi';
 import { BallastRequestError } from '../../api/BallastClient';
 import { errorText } from '../card/BallastCard';
+import { reviewState } from '../format';
 import { useLoad } from '../useLoad';
 
 function review(r: Runbook): string {
-  if (r.stale) return `Review overdue${r.reviewDue ? ` since ${r.reviewDue.slice(0, 10)}` : ''}`;
-  return r.reviewDue ? `Next review ${r.reviewDue.slice(0, 10)}` : 'No review date';
+  const state = reviewState(r);
+  return state.charAt(0).toUpperCase() + state.slice(1);
 }
 
 function RunbookView() {
