@@ -23,11 +23,10 @@ export async function placingFor(
   runbooks: RunbookResolver,
   tenant: string,
 ): Promise<Placing> {
-  const [lookup, sources, withRunbook, kinds] = await Promise.all([
-    mappings.lookupFor(tenant),
-    mappings.mappedSources(tenant),
-    runbooks.resolverFor(tenant),
-    runbooks.kindsWithRunbooks(tenant),
+  // Each pair in turn: the first call fills the service's cache, so the second never reads the store again.
+  const [[lookup, sources], [withRunbook, kinds]] = await Promise.all([
+    mappings.lookupFor(tenant).then(async (l) => [l, await mappings.mappedSources(tenant)] as const),
+    runbooks.resolverFor(tenant).then(async (r) => [r, await runbooks.kindsWithRunbooks(tenant)] as const),
   ]);
   return { sources, kinds, place: (e) => withRunbook(placeStored(e, lookup)) };
 }
