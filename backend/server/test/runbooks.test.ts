@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BallastApiError, Event, RunbookPut } from '@ballast/contract';
 import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { pairAnnotations } from '../src/events/annotations.js';
 import { anEvent } from './fixtures.js';
 
 const SECTIONS = '## Meaning\nm\n\n## Impact\ni\n\n## Diagnosis\nd\n\n## Mitigation\nx\n';
@@ -274,6 +275,110 @@ alerts:
     expect(context.event.runbook).toEqual(expected);
     // The stored event, and so the chain, is untouched.
     expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
+  });
+
+  it('draws annotations with the runbook each event would get read whole, without reading its document', async () => {
+    const runbooks: [string, Partial<RunbookPut['frontmatter']>][] = [
+      ['rbann-alert', { alerts: [{ alertname: 'RbAnnFire' }, { alertname: 'RbAnnRef' }] }],
+      ['rbann-linked', {}],
+      ['rbann-slo', { slos: ['rbann-availability'] }],
+      ['rbann-default', { services: ['rbann'], default_for_service: true }],
+    ];
+    for (const [id, extra] of runbooks)
+      await server.admin.call('putRunbook', { params: { id }, body: apiRunbook(id, extra) });
+    const at = (hhmm: string) => `2026-11-19T${hhmm}:00.000Z`;
+    const base = { service: 'rbann', environment: 'production' };
+    const inputs = [
+      // Matched by a tag, with a title and text that the stored form must keep escaped around the runbook.
+      anEvent({
+        ...base,
+        kind: 'alert',
+        source: 'alertmanager',
+        status: 'firing',
+        occurredAt: at('10:00'),
+        title: 'Disk ,"text":" \\ "full"',
+        description: 'a ,"text":"x" inside',
+        tags: { alertname: 'RbAnnFire' },
+        correlation: { alertFingerprint: 'rbann-1' },
+      }),
+      anEvent({
+        ...base,
+        kind: 'alert',
+        source: 'alertmanager',
+        status: 'resolved',
+        occurredAt: at('10:30'),
+        title: 'Disk resolved',
+        tags: { alertname: 'RbAnnFire' },
+        correlation: { alertFingerprint: 'rbann-1' },
+      }),
+      // Matched by the sender's alertname alone.
+      anEvent({
+        ...base,
+        kind: 'alert',
+        occurredAt: at('11:00'),
+        title: 'by ref',
+        sourceRefs: { alertname: 'RbAnnRef' },
+      }),
+      // Its own link names a runbook we have; and one that names none keeps the link and gets no runbook.
+      anEvent({
+        ...base,
+        kind: 'alert',
+        occurredAt: at('11:10'),
+        title: 'linked',
+        links: [{ rel: 'runbook', url: 'https://wiki.example.com/runbooks/rbann-linked' }],
+      }),
+      anEvent({
+        ...base,
+        kind: 'alert',
+        occurredAt: at('11:20'),
+        title: 'linked elsewhere',
+        links: [{ rel: 'runbook', url: 'https://wiki.example.com/runbooks/not-here' }],
+      }),
+      anEvent({
+        ...base,
+        kind: 'incident',
+        occurredAt: at('11:30'),
+        title: 'slo',
+        correlation: { sloId: 'rbann-availability' },
+      }),
+      anEvent({ ...base, kind: 'incident', occurredAt: at('11:40'), title: 'service default' }),
+      anEvent({ ...base, kind: 'deploy', occurredAt: at('11:50'), title: 'no runbook for deploys' }),
+    ];
+    const stored = await server.admin.call('ingestEvents', { body: { events: inputs } });
+    const whole = await Promise.all(
+      stored.results.map((r) => server.admin.call('getEvent', { params: { id: r.id! } })),
+    );
+    expect(whole.map((e) => e.runbook?.id ?? null)).toEqual([
+      'rbann-alert',
+      'rbann-alert',
+      'rbann-alert',
+      'rbann-linked',
+      null,
+      'rbann-slo',
+      'rbann-default',
+      null,
+    ]);
+    const to = Date.parse(at('12:00'));
+    const { annotations } = await server.admin.call('annotations', {
+      query: { from: at('09:00'), to: new Date(to).toISOString(), service: 'rbann' },
+    });
+    // The same as drawing each event from its whole document, as it is placed now.
+    expect(annotations).toEqual(pairAnnotations(whole, to));
+    expect(annotations[0]!.title).toBe('Disk ,"text":" \\ "full"');
+    expect(annotations[0]!.text).toBe('a ,"text":"x" inside\n\nEnded: Disk resolved');
+
+    // A runbook changed: the next read chooses again (nothing chosen before is reused).
+    await server.admin.call('putRunbook', {
+      params: { id: 'rbann-alert' },
+      body: apiRunbook('rbann-alert', { alerts: [{ alertname: 'RbAnnFire' }] }),
+    });
+    const again = await server.admin.call('annotations', {
+      query: { from: at('09:00'), to: new Date(to).toISOString(), service: 'rbann' },
+    });
+    expect(again.annotations.find((a) => a.title === 'by ref')!.runbook).toMatchObject({
+      id: 'rbann-default',
+      by: 'service',
+    });
   });
 
   it("gives an SLO's alerts the runbook that lists the SLO", async () => {

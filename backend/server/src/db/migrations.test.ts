@@ -57,7 +57,7 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
       actor,
     );
     const window = { from: Date.parse(at('10:00')), to: Date.parse(at('14:00')), limit: 100 };
-    const storedForms = () => db.knex('events').orderBy('seq').select('seq', 'annotation');
+    const storedForms = () => db.knex('events').orderBy('seq').select('seq', 'kind', 'annotation', 'runbook_inputs');
     const ranges = () =>
       db.knex('event_ranges').orderBy(['start_seq', 'range_key']).select('range_key', 'start_seq', 'end_seq', 'reach');
     const before = {
@@ -97,6 +97,11 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
     // 014 made every stored event's annotation from its document, as the write path had.
     expect(before.stored).toHaveLength(6);
     expect(before.stored.every((r) => typeof r.annotation === 'string' && r.annotation.length > 0)).toBe(true);
+    // 015 made the runbook inputs of the alerts (and of nothing else) as the write path had.
+    expect(before.stored.map((r) => [r.kind, typeof r.runbook_inputs])).toEqual([
+      ...Array.from({ length: 5 }, () => ['alert', 'string']),
+      ['deploy', 'object'],
+    ]);
     expect(await storedForms()).toEqual(before.stored);
     expect((await events.search({ q: 'migalert', limit: 3 })).parse().events.map((e) => e.title)).toEqual(
       before.search,

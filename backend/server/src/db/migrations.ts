@@ -4,6 +4,7 @@ import type { Event } from '@ballast/contract';
 import { searchText } from '../events/fullText.js';
 import { rebuildRanges } from '../events/rangeTable.js';
 import { storedAnnotation } from '../events/annotations.js';
+import { storedRunbookInputs, WITH_RUNBOOK } from '../runbooks/eventRunbook.js';
 import { bigintArray, textArray } from '../events/pgBinaryArray.js';
 import { BUCKET_SQL, SLOT_BITS } from '../events/timeRowid.js';
 import type { Dialect } from './knex.js';
@@ -395,37 +396,66 @@ const migrations: Migration[] = [
       // joins these texts instead of parsing every document it touches. Made here for the events
       // already stored, from their documents.
       await knex.schema.alterTable('events', (t) => t.text('annotation').nullable());
-      await fillAnnotations(knex, dialect);
+      await fillColumn(knex, dialect, 'annotation', storedAnnotation);
     },
     async down(knex) {
       await knex.schema.alterTable('events', (t) => t.dropColumn('annotation'));
     },
   },
+  {
+    name: '015_event_runbook_inputs',
+    async up(knex, dialect) {
+      // What choosing an alert's or incident's runbook reads of it (runbooks/eventRunbook.ts): reads
+      // choose from this small text instead of parsing the event's document. Made here for the alerts
+      // and incidents already stored.
+      await knex.schema.alterTable('events', (t) => t.text('runbook_inputs').nullable());
+      await fillColumn(knex, dialect, 'runbook_inputs', storedRunbookInputs, [...WITH_RUNBOOK]);
+    },
+    async down(knex) {
+      await knex.schema.alterTable('events', (t) => t.dropColumn('runbook_inputs'));
+    },
+  },
 ];
 
-/** Writes `annotation` for the stored events, a page at a time in rowid order. */
-async function fillAnnotations(knex: Knex, dialect: Dialect): Promise<void> {
+/**
+ * Writes `column` for the stored events (of `kinds` when given) from their documents, a page at a time
+ * in rowid order; rows that `make` gives null are left as they are.
+ */
+async function fillColumn(
+  knex: Knex,
+  dialect: Dialect,
+  column: 'annotation' | 'runbook_inputs',
+  make: (e: Event) => string | null,
+  kinds?: readonly string[],
+): Promise<void> {
   const PAGE = 5000;
   for (let after = Number.MIN_SAFE_INTEGER; ;) {
-    const rows = (await knex('events').where('rid', '>', after).orderBy('rid').limit(PAGE).select('rid', 'doc')) as {
-      rid: number | string;
-      doc: string;
-    }[];
+    const rows = (await knex('events')
+      .where('rid', '>', after)
+      .modify((q) => {
+        if (kinds) q.whereIn('kind', kinds);
+      })
+      .orderBy('rid')
+      .limit(PAGE)
+      .select('rid', 'doc')) as { rid: number | string; doc: string }[];
     if (rows.length === 0) return;
-    const rids = rows.map((r) => Number(r.rid));
-    const texts = rows.map((r) => storedAnnotation(JSON.parse(r.doc) as Event));
-    if (dialect === 'postgres') {
+    const made: [number, string][] = [];
+    for (const r of rows) {
+      const text = make(JSON.parse(r.doc) as Event);
+      if (text !== null) made.push([Number(r.rid), text]);
+    }
+    if (made.length && dialect === 'postgres') {
       await knex.raw(
-        'UPDATE events SET annotation = v.a FROM unnest(?::bigint[], ?::text[]) AS v(rid, a) WHERE events.rid = v.rid',
-        [bigintArray(rids), textArray(texts)],
+        `UPDATE events SET ${column} = v.a FROM unnest(?::bigint[], ?::text[]) AS v(rid, a) WHERE events.rid = v.rid`,
+        [bigintArray(made.map((m) => m[0])), textArray(made.map((m) => m[1]))],
       );
-    } else {
+    } else if (made.length) {
       await knex.raw(
-        'UPDATE events SET annotation = v.value ->> 1 FROM json_each(?) AS v WHERE events.rid = v.value ->> 0',
-        [JSON.stringify(rids.map((rid, i) => [rid, texts[i]]))],
+        `UPDATE events SET ${column} = v.value ->> 1 FROM json_each(?) AS v WHERE events.rid = v.value ->> 0`,
+        [JSON.stringify(made)],
       );
     }
-    after = rids[rids.length - 1]!;
+    after = Number(rows[rows.length - 1]!.rid);
   }
 }
 

@@ -173,12 +173,16 @@ export function pairAnnotations(events: Event[], windowEnd: number): Annotation[
 
 /** The columns a row is made of, for the events table under `alias`, their names prefixed with `as`. */
 function rowColumns(knex: Knex, alias: string, as: string, placing: Placing | undefined): (string | Knex.Raw)[] {
-  // The document only where the stored form cannot be used (or, for a row written before it, is missing).
-  const inList = (column: string, values: readonly string[]) =>
-    values.length ? ` OR ${alias}.${column} IN (${values.map(() => '?').join(', ')})` : '';
+  // The document only where the stored forms cannot be used: an event of a mapped source, or one
+  // written before its stored annotation (or, of a kind that gets a runbook, its runbook inputs).
+  const sources = placing?.sources ?? [];
+  const kinds = placing?.kinds ?? [];
+  const marks = (values: readonly string[]) => values.map(() => '?').join(', ');
   const full = knex.raw(
-    `CASE WHEN ${alias}.annotation IS NULL${inList('source', placing?.sources ?? [])}${inList('kind', placing?.kinds ?? [])} THEN ${alias}.doc END AS ${as}doc`,
-    [...(placing?.sources ?? []), ...(placing?.kinds ?? [])],
+    `CASE WHEN ${alias}.annotation IS NULL${sources.length ? ` OR ${alias}.source IN (${marks(sources)})` : ''}${
+      kinds.length ? ` OR (${alias}.runbook_inputs IS NULL AND ${alias}.kind IN (${marks(kinds)}))` : ''
+    } THEN ${alias}.doc END AS ${as}doc`,
+    [...sources, ...kinds],
   );
   return [
     `${alias}.id as ${as}id`,
@@ -188,11 +192,25 @@ function rowColumns(knex: Knex, alias: string, as: string, placing: Placing | un
     `${alias}.range_key as ${as}range_key`,
     `${alias}.range_role as ${as}range_role`,
     `${alias}.annotation as ${as}annotation`,
+    ...(kinds.length ? [`${alias}.runbook_inputs as ${as}runbook_inputs`] : []),
     full,
   ];
 }
 
 type Columns = Record<string, string | number | null>;
+
+const TEXT_MEMBER = `,${TEXT_LEAD}`;
+
+/**
+ * A stored annotation with `member` (`,"name":value`, or '') added where `storedAnnotation` writes
+ * such members: just before `text`. The first `,"text":"` is that boundary: inside a JSON string every
+ * quote is escaped, so the sequence cannot occur in an earlier value.
+ */
+export function withMember(stored: string, member: string): string {
+  if (member === '') return stored;
+  const at = stored.indexOf(TEXT_MEMBER);
+  return `${stored.slice(0, at)}${member}${stored.slice(at)}`;
+}
 
 function toRow(r: Columns, as: string, placing: Placing | undefined): AnnotationRow {
   const doc = r[`${as}doc`];
@@ -201,6 +219,8 @@ function toRow(r: Columns, as: string, placing: Placing | undefined): Annotation
     return annotationRow(placing ? placing.place(e) : e);
   }
   const ended = r[`${as}ended_at`];
+  const inputs = r[`${as}runbook_inputs`];
+  const stored = r[`${as}annotation`] as string;
   return {
     id: r[`${as}id`] as string,
     seq: toNumber(r[`${as}seq`]),
@@ -208,7 +228,7 @@ function toRow(r: Columns, as: string, placing: Placing | undefined): Annotation
     endedAt: ended === null ? null : toNumber(ended),
     rangeKey: r[`${as}range_key`] as string | null,
     rangeRole: r[`${as}range_role`] as string | null,
-    stored: r[`${as}annotation`] as string,
+    stored: typeof inputs === 'string' && placing ? withMember(stored, placing.runbookMember(inputs)) : stored,
   };
 }
 

@@ -140,6 +140,7 @@ const PG_EVENT_COLUMNS: PgColumn[] = [
   text('range_key', (e) => e.rangeKey),
   text('range_role', (e) => e.rangeRole),
   text('annotation', (e) => e.annotation),
+  text('runbook_inputs', (e) => e.runbookInputs),
   text('search_text', (e) => lexemeText(e.searchText)),
 ];
 
@@ -242,6 +243,7 @@ const SQLITE_EVENT_COLUMNS = [
   'range_key',
   'range_role',
   'annotation',
+  'runbook_inputs',
 ];
 
 function writesOf(conn: SqliteDatabase): SqliteWrites {
@@ -291,6 +293,7 @@ async function writeSqlite(trx: Knex.Transaction, batch: PreparedBatch, { events
       e.rangeKey,
       e.rangeRole,
       e.annotation,
+      e.runbookInputs,
     );
     w.fts.run(rid, e.searchText);
     for (const [k, v] of e.tags) w.tag.run(tenant, e.seq, k, v);

@@ -3,6 +3,7 @@ import type { Actor, Event, IngestResult, ParsedEventInput } from '@ballast/cont
 import { contentHash, linkHash, type EventContent } from './chain.js';
 import { searchText } from './fullText.js';
 import { rangeOf } from './ranges.js';
+import { storedRunbookInputs } from '../runbooks/eventRunbook.js';
 import { storedAnnotation } from './annotations.js';
 import type { StoreClock } from './store.js';
 
@@ -34,6 +35,8 @@ export interface PreparedEvent {
   tags: [string, string][];
   /** What its annotation will say, written once (annotations.ts). */
   annotation: string;
+  /** What choosing its runbook reads of it, for kinds that get one (runbooks/eventRunbook.ts). */
+  runbookInputs: string | null;
   /** The stored JSON up to the value of `seq`, and from after it up to the value of `prevHash`. */
   docHead: string;
   docTail: string;
@@ -144,6 +147,7 @@ export async function prepareBatch(
         ]),
       ],
       annotation: storedAnnotation(content),
+      runbookInputs: storedRunbookInputs(content),
       docHead: `${lead},"seq":`,
       docTail: `${json.slice(lead.length, -1)},"prevHash":"`,
     });

@@ -6,12 +6,16 @@ import type { RunbookResolver } from '../runbooks/service.js';
  * Stored events whose answer depends on the tenant's settings of now rather than on the event alone:
  * those of a source with service mappings (they may be placed elsewhere since they were written) and
  * those of a kind that gets a runbook. Reads hand them to `place`; every other event is answered as
- * stored, from its stored JSON, without being parsed.
+ * stored, from its stored JSON, without being parsed. Annotations need less: an event of a kind that
+ * gets a runbook, from a source without mappings, is its stored annotation with `runbookMember` of its
+ * stored runbook inputs added.
  */
 export interface Placing {
   sources: readonly string[];
   kinds: readonly string[];
   place: (e: Event) => Event;
+  /** `,"runbook":{…}` for an event's stored runbook inputs, or '' when no runbook applies. */
+  runbookMember: (storedInputs: string) => string;
 }
 
 export const needsPlacing = (p: Placing | undefined, source: string, kind: string): boolean =>
@@ -24,9 +28,13 @@ export async function placingFor(
   tenant: string,
 ): Promise<Placing> {
   // Each pair in turn: the first call fills the service's cache, so the second never reads the store again.
-  const [[lookup, sources], [withRunbook, kinds]] = await Promise.all([
+  const [[lookup, sources], [withRunbook, runbookMember, kinds]] = await Promise.all([
     mappings.lookupFor(tenant).then(async (l) => [l, await mappings.mappedSources(tenant)] as const),
-    runbooks.resolverFor(tenant).then(async (r) => [r, await runbooks.kindsWithRunbooks(tenant)] as const),
+    runbooks
+      .resolverFor(tenant)
+      .then(
+        async (r) => [r, await runbooks.memberResolverFor(tenant), await runbooks.kindsWithRunbooks(tenant)] as const,
+      ),
   ]);
-  return { sources, kinds, place: (e) => withRunbook(placeStored(e, lookup)) };
+  return { sources, kinds, place: (e) => withRunbook(placeStored(e, lookup)), runbookMember };
 }

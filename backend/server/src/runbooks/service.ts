@@ -4,7 +4,6 @@
  */
 import type { Knex } from 'knex';
 import {
-  RUNBOOK_LINK_REL,
   type Actor,
   type Event,
   type Runbook,
@@ -17,6 +16,7 @@ import type { PolicyRecorder } from '../events/policyEvents.js';
 import { ApiError } from '../http/errors.js';
 import { lockRow } from '../catalog/writeLock.js';
 import { foldersSignature, readRunbookFolders } from './folder.js';
+import { chooseRunbook, runbookInputs, WITH_RUNBOOK, type RunbookInputs } from './eventRunbook.js';
 import { lookupRunbooks } from './match.js';
 import { bodyProblems } from './parse.js';
 import { renderMarkdown } from './render.js';
@@ -43,12 +43,14 @@ export interface RunbookQuery {
   limit: number;
 }
 
-/** Alert kinds that get a runbook when read. */
-const WITH_RUNBOOK = new Set<Event['kind']>(['alert', 'incident']);
+/** Distinct stored runbook inputs remembered per tenant (many answers' worth); then it starts again. */
+const MEMBER_MEMO = 20_000;
 
 export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options: RunbookServiceOptions) {
   const now = options.now ?? Date.now;
   const cache = new Map<string, { at: number; runbooks: StoredRunbook[] }>();
+  /** Per tenant: runbook members already chosen for stored inputs, under the runbooks they were chosen from. */
+  const chosenBy = new Map<string, { signature: string; chosen: Map<string, string> }>();
   let problems: RunbookProblem[] = [];
   let signature: string | undefined;
 
@@ -263,38 +265,44 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
       const runbooks = await runbooksOf(tenant);
       if (runbooks.length === 0) return (e) => e;
       return (e) => {
-        if (!WITH_RUNBOOK.has(e.kind)) return e;
-        const explicit = e.links.find((l) => l.rel === RUNBOOK_LINK_REL)?.url;
-        const labels: Record<string, string> = { ...e.tags };
-        if (e.sourceRefs.alertname && labels.alertname === undefined) labels.alertname = e.sourceRefs.alertname;
-        if (e.service && labels.service === undefined) labels.service = e.service;
-        const sloId = e.correlation.sloId ?? labels.ballast_slo_id;
-        const [hit] = lookupRunbooks(runbooks, {
-          ...(explicit !== undefined && { runbookUrl: explicit }),
-          ...(sloId !== undefined && { sloId }),
-          labels,
-          ...(e.service !== undefined && { service: e.service }),
-          ...(e.environment !== undefined && { environment: e.environment }),
-          serviceDefaultOnly: true,
-        });
-        if (!hit || (explicit !== undefined && hit.match.by !== 'runbook_url')) return e;
-        const by = hit.match.by as 'runbook_url' | 'alert' | 'slo' | 'service';
-        return {
-          ...e,
-          runbook: {
-            id: hit.runbook.id,
-            title: hit.runbook.frontmatter.title,
-            by,
-            href: `/v1/runbooks/${hit.runbook.id}`,
-          },
-        };
+        const inputs = runbookInputs(e);
+        const runbook = inputs && chooseRunbook(runbooks, inputs);
+        return runbook ? { ...e, runbook } : e;
+      };
+    },
+
+    /**
+     * The same choice from an event's stored inputs (`storedRunbookInputs`), as the JSON object member
+     * an answer carries (`,"runbook":{…}`, or '' for none). Each distinct inputs text is chosen for once
+     * while the tenant's runbooks stay as they are: a dashboard's next refresh reads the same alerts.
+     */
+    async memberResolverFor(tenant: string): Promise<(storedInputs: string) => string> {
+      const runbooks = await runbooksOf(tenant);
+      const signature = runbooks.map((r) => `${r.id}:${r.contentHash}`).join(',');
+      let memo = chosenBy.get(tenant);
+      if (memo?.signature !== signature) {
+        memo = { signature, chosen: new Map() };
+        chosenBy.set(tenant, memo);
+      }
+      const { chosen } = memo;
+      return (storedInputs) => {
+        let member = chosen.get(storedInputs);
+        if (member === undefined) {
+          const runbook = runbooks.length
+            ? chooseRunbook(runbooks, JSON.parse(storedInputs) as RunbookInputs)
+            : undefined;
+          member = runbook ? `,"runbook":${JSON.stringify(runbook)}` : '';
+          if (chosen.size >= MEMBER_MEMO) chosen.clear();
+          chosen.set(storedInputs, member);
+        }
+        return member;
       };
     },
   };
 }
 export type RunbookService = ReturnType<typeof runbookService>;
 /** What event reads need of runbooks: a step that adds the runbook to alerts and incidents. */
-export type RunbookResolver = Pick<RunbookService, 'resolverFor' | 'kindsWithRunbooks'>;
+export type RunbookResolver = Pick<RunbookService, 'resolverFor' | 'memberResolverFor' | 'kindsWithRunbooks'>;
 
 function managedByFile(id: string, path: string | undefined): ApiError {
   return new ApiError(
