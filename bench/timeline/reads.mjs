@@ -3,7 +3,7 @@
 // over their target, where the time goes (diagnose.mjs). `ctx` carries the run's settings:
 // { tenant, adminKey, startServer(store), searchTiming, naiveTiming, requestTimeoutMs, annotationLimit, log }.
 import { URLSearchParams } from 'node:url';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, removeTempDir, startNode, stopProcess, tempDir, waitReady } from '../processes.mjs';
@@ -11,9 +11,11 @@ import { DATA_END, DAY_MS, PLANTED, servicesByShare } from './dataset.mjs';
 import { diagnose, endOtherBackends } from './diagnose.mjs';
 import { naiveSearchSql } from './directStore.mjs';
 import { httpGetter, timeGet, timeSequential } from './timing.mjs';
+import { parse as parseYaml } from 'yaml';
 
 const qs = (params) => new URLSearchParams(params).toString();
 const sendFloorJs = join(dirname(fileURLToPath(import.meta.url)), 'sendFloor.mjs');
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** How many stored rows each planted term matches, counted through the text index. */
 export async function termCounts(ctx, direct) {
@@ -123,33 +125,60 @@ export async function measureReads(ctx, store, servers, direct) {
         }),
       );
     }
-    for (const [role, service] of [
-      ['busiest', busiest],
-      ['median', median],
-    ]) {
-      const query = { service, ...sixHours };
-      const cell = await httpCell(ctx, slot, {
-        kind: 'annotations',
-        label: `${store.dialect}: annotations service=${service} (${role}) last 6 h`,
-        role,
-        service,
-        query,
-        path: `/v1/annotations?${qs(query)}`,
-      });
-      // What the window holds, to tell whether the answer can be complete within its limit.
-      const [inWindow] = await direct.query(
-        'SELECT count(*) AS n FROM events WHERE tenant = ? AND service = ? AND occurred_at BETWEEN ? AND ?',
-        [ctx.tenant, service, Date.parse(sixHours.from), Date.parse(sixHours.to)],
-      );
-      const floor = cell.error ? null : await sendFloor(ctx, cell.firstText);
-      delete cell.firstText;
-      out.annotations.push({ ...cell, floor, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
-    }
+    const annotationCells = async (runbooks) => {
+      for (const [role, service] of [
+        ['busiest', busiest],
+        ['median', median],
+      ]) {
+        const query = { service, ...sixHours };
+        const cell = await httpCell(ctx, slot, {
+          kind: 'annotations',
+          label: `${store.dialect}: annotations service=${service} (${role}) last 6 h${runbooks ? ', with runbooks' : ''}`,
+          role,
+          runbooks,
+          service,
+          query,
+          path: `/v1/annotations?${qs(query)}`,
+        });
+        // What the window holds, to tell whether the answer can be complete within its limit.
+        const [inWindow] = await direct.query(
+          'SELECT count(*) AS n FROM events WHERE tenant = ? AND service = ? AND occurred_at BETWEEN ? AND ?',
+          [ctx.tenant, service, Date.parse(sixHours.from), Date.parse(sixHours.to)],
+        );
+        const floor = cell.error ? null : await sendFloor(ctx, cell.firstText);
+        delete cell.firstText;
+        out.annotations.push({ ...cell, floor, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
+      }
+    };
+    await annotationCells(0);
+    // A tenant that uses runbooks has its alerts and incidents drawn with the runbook that applies now.
+    await annotationCells(await registerRunbooks(ctx, servers[0].url));
   } finally {
     slot.getter.close();
   }
   out.serverRestarts = slot.restarts;
   return out;
+}
+
+/** Registers the project's runbooks (runbooks/*.md) for the tenant through `PUT /v1/runbooks/{id}`; how many. */
+async function registerRunbooks(ctx, url) {
+  const dir = join(root, 'runbooks');
+  let n = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md')) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
+    if (!m) throw new Error(`runbooks/${file}: no frontmatter`);
+    const frontmatter = parseYaml(m[1]);
+    const res = await fetch(`${url}/v1/runbooks/${encodeURIComponent(frontmatter.id)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ frontmatter, markdown: m[2] }),
+    });
+    if (!res.ok) throw new Error(`PUT runbook ${frontmatter.id}: ${res.status} ${await res.text()}`);
+    n++;
+  }
+  ctx.log(`registered ${n} runbooks from runbooks/`);
+  return n;
 }
 
 /**
@@ -180,7 +209,8 @@ async function sendFloor(ctx, text) {
 
 /** Per-statement time and plan of every read cell, with the server's code in a child process. */
 export async function diagnoseReads(ctx, store, direct, reads) {
-  const cells = [...reads.termOnly, ...reads.serviceDay, ...reads.annotations].map((c) => ({
+  // In process the reads have no runbooks to draw with: the cells with runbooks are left out.
+  const cells = [...reads.termOnly, ...reads.serviceDay, ...reads.annotations.filter((c) => !c.runbooks)].map((c) => ({
     id: c.label,
     kind: c.kind,
     query: c.query,

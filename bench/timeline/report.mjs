@@ -64,7 +64,7 @@ function verdictsOf(results) {
     });
     for (const c of r.reads.annotations) {
       out.push({
-        what: `${name[r.dialect]}: annotations, 6 h, ${c.role} service (${c.service}), p99`,
+        what: `${name[r.dialect]}: annotations, 6 h, ${c.role} service (${c.service})${c.runbooks ? `, tenant with ${c.runbooks} runbooks` : ''}, p99`,
         measured: p99Text(c),
         target: `≤ ${TARGETS.annotationsP99} ms`,
         verdict: verdict(!c.error && c.p99 <= TARGETS.annotationsP99),
@@ -83,8 +83,12 @@ function slowCells(r) {
   return cells;
 }
 
+/** Which annotations cell: the service's role, and the tenant's runbooks when it had them. */
+const roleText = (c) => (c.runbooks ? `${c.role}, with ${c.runbooks} runbooks` : c.role);
+
 function cellText(c) {
-  if (c.kind === 'annotations') return `annotations, ${c.role} service \`${c.service}\`, last 6 h`;
+  if (c.kind === 'annotations')
+    return `annotations, ${c.role} service \`${c.service}\`, last 6 h${c.runbooks ? `, tenant with ${c.runbooks} runbooks` : ''}`;
   return c.service
     ? `\`q=${c.term}\` (${c.share}) + \`service=${c.service}\` + last 24 h`
     : `\`q=${c.term}\` (${c.share})`;
@@ -106,7 +110,10 @@ function breakdown(results) {
     for (const c of cells) {
       const d = r.diagnosis[c.label];
       if (!d || d.error) {
-        out.push(`| ${cellText(c)} | – | ${esc(d?.error ?? 'not diagnosed')} | – |`);
+        const why = c.runbooks
+          ? 'not diagnosed: in process there are no runbooks (the same statements as without)'
+          : 'not diagnosed';
+        out.push(`| ${cellText(c)} | – | ${esc(d?.error ?? why)} | – |`);
         continue;
       }
       const sts = d.statements
@@ -271,8 +278,8 @@ export function render({ meta, settings, results }) {
     for (const c of r.reads.annotations) {
       out.push(
         c.error
-          ? `| ${name[r.dialect]} | \`${c.service}\` (${c.role}) | ${failure(c)} | | | ${int(c.eventsInWindow)} | | | | | | |`
-          : `| ${name[r.dialect]} | \`${c.service}\` (${c.role}) | ${ms(c.p50)} | ${ms(c.p99)} | ${c.n} | ${int(c.eventsInWindow)} | ${int(c.returned)} | ${int(c.ranges)} | ${int(c.open)} | ${int(c.straddling)} | ${int(Math.round(c.bytes / 1000))} KB | ${c.floor ? `${ms(c.floor.p50)} / ${ms(c.floor.p99)}` : '–'} |`,
+          ? `| ${name[r.dialect]} | \`${c.service}\` (${roleText(c)}) | ${failure(c)} | | | ${int(c.eventsInWindow)} | | | | | | |`
+          : `| ${name[r.dialect]} | \`${c.service}\` (${roleText(c)}) | ${ms(c.p50)} | ${ms(c.p99)} | ${c.n} | ${int(c.eventsInWindow)} | ${int(c.returned)} | ${int(c.ranges)} | ${int(c.open)} | ${int(c.straddling)} | ${int(Math.round(c.bytes / 1000))} KB | ${c.floor ? `${ms(c.floor.p50)} / ${ms(c.floor.p99)}` : '–'} |`,
       );
     }
   }
