@@ -344,6 +344,24 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
         .where({ tenant: 'default', seq: 6 })
         .update({ service: (JSON.parse((await row(6)).doc) as { service?: string }).service ?? null });
 
+      // What annotations draw from in place of the document: an edit there is an edit too.
+      const drawn = await row(7);
+      for (const change of [
+        { annotation: drawn.annotation.replace(/"title":"/, '"title":"nothing to see · ') },
+        { range_key: 'elsewhere', range_role: 'start' },
+        { ended_at: 1 },
+        { runbook_inputs: JSON.stringify({ runbookUrl: 'https://elsewhere.example.com/runbooks/x', labels: {} }) },
+      ]) {
+        await db('events').where({ tenant: 'default', seq: 7 }).update(change);
+        res = await server.admin.call('auditVerify', {});
+        expect(res).toMatchObject({ ok: false, firstBadSeq: 7 });
+        expect(res.reason).toMatch(new RegExp(`^the stored ${Object.keys(change)[0]}\\b.*\\(edited\\)$`));
+        await db('events')
+          .where({ tenant: 'default', seq: 7 })
+          .update(Object.fromEntries(Object.keys(change).map((k) => [k, drawn[k]])));
+      }
+      expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
+
       const deleted = await row(8);
       await db('event_tags').where({ tenant: 'default', seq: 8 }).delete();
       await db('events').where({ tenant: 'default', seq: 8 }).delete();

@@ -1,6 +1,9 @@
 import type { Event, VerifyResult } from '@ballast/contract';
 import { toNumber, type Database } from '../db/knex.js';
+import { storedRunbookInputs } from '../runbooks/eventRunbook.js';
+import { storedAnnotation } from './annotations.js';
 import { eventHash, GENESIS_HASH } from './chain.js';
+import { rangeOf } from './ranges.js';
 
 const PAGE = 1000;
 
@@ -16,6 +19,27 @@ interface Row {
   prev_hash: string;
   salt: string;
   doc: string;
+  ended_at: number | string | null;
+  range_key: string | null;
+  range_role: string | null;
+  annotation: string | null;
+  runbook_inputs: string | null;
+}
+
+/**
+ * Which of the columns that reads use in place of the document (annotations draw from them) says
+ * something the hashed event does not, or null. A null stored form is not a problem: reads then use
+ * the document.
+ */
+function readColumnProblem(row: Row, event: Event): string | null {
+  const range = rangeOf(event);
+  const endedAt = event.endedAt === undefined ? null : Date.parse(event.endedAt);
+  if ((row.ended_at === null ? null : toNumber(row.ended_at)) !== endedAt) return 'ended_at';
+  if (row.range_key !== (range?.key ?? null) || row.range_role !== (range?.role ?? null))
+    return 'range_key / range_role';
+  if (row.annotation !== null && row.annotation !== storedAnnotation(event)) return 'annotation';
+  if (row.runbook_inputs !== null && row.runbook_inputs !== storedRunbookInputs(event)) return 'runbook_inputs';
+  return null;
 }
 
 /** Why a stored row does not belong where it is in the chain, or null when it does. */
@@ -40,7 +64,8 @@ function rowProblem(row: Row, expectedSeq: number, prevHash: string): string | n
     (row.service ?? undefined) === event.service &&
     (row.environment ?? undefined) === event.environment;
   if (!columnsAgree) return 'indexed columns differ from the hashed event (edited)';
-  return null;
+  const read = readColumnProblem(row, event);
+  return read && `the stored ${read} differs from the hashed event (edited)`;
 }
 
 /** Walks the tenant's chain from its anchor in seq order and names the first row that breaks it. */
@@ -81,6 +106,11 @@ export async function verifyChain(db: Database, tenant: string): Promise<VerifyR
         'prev_hash',
         'salt',
         'doc',
+        'ended_at',
+        'range_key',
+        'range_role',
+        'annotation',
+        'runbook_inputs',
       );
     for (const row of rows) {
       const problem = rowProblem(row, expectedSeq, prevHash);
