@@ -385,6 +385,32 @@ describe('ballast backend plugin: live tail, context and extend', () => {
     expect(bad.body).toMatchObject({ code: 'validation_failed', from: 'ballast' });
   });
 
+  it("counts the service's events by facet as Ballast does, each facet without its own filter", async () => {
+    const now = Date.now();
+    await ingest('checkout 2.2.0', 'deploy', new Date(now - 30 * 60_000));
+    await ingest('checkout degraded', 'incident', new Date(now - 10 * 60_000));
+    const window = { from: new Date(now - 86_400_000).toISOString(), to: new Date(now + 60_000).toISOString() };
+    const query = { service: 'checkout', kind: 'deploy', facet: 'kind,source', ...window };
+    const res = await request(backend.server).get('/api/ballast/events/facets').query(query).set(as(VIEWER));
+    expect(res.status).toBe(200);
+    const direct = await ballast.admin.call('eventFacets', {
+      query: { service: ['checkout'], kind: ['deploy'], facet: ['kind', 'source'], ...window },
+    });
+    expect(res.body).toEqual(direct);
+    // The kind facet still lists the other kinds to switch to; the total applies every filter.
+    expect(res.body.facets.kind.map((v: { value: string }) => v.value)).toContain('incident');
+    expect(res.body.total).toBe(res.body.facets.kind.find((v: { value: string }) => v.value === 'deploy').count);
+
+    const denied = await request(backend.server).get('/api/ballast/events/facets').query(query).set(as(NOBODY));
+    expect(denied.status).toBe(403);
+    const bad = await request(backend.server)
+      .get('/api/ballast/events/facets')
+      .query({ ...query, facet: 'colour' })
+      .set(as(VIEWER));
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'validation_failed', from: 'ballast' });
+  });
+
   it('extends an active stabilize for a requester, and refuses one without the permission', async () => {
     const scope = '/api/ballast/stabilize/checkout/qa';
     const entered = await request(backend.server)

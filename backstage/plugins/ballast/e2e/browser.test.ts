@@ -154,6 +154,23 @@ describe('legacy app (EntityBallastCard, EntityBallastContent)', () => {
     const rows = page.getByTestId('ballast-event-row');
     await rows.first().waitFor(WAIT);
 
+    // The counts are Ballast's, over the last 30 days (here, the whole demo day).
+    const now = Date.now();
+    const counted = await stack.ballast.admin.call('eventFacets', {
+      query: {
+        service: ['checkout'],
+        facet: ['kind'],
+        from: new Date(now - 30 * 86_400_000).toISOString(),
+        to: new Date(now).toISOString(),
+      },
+    });
+    const deploys = counted.facets.kind!.find((v) => v.value === 'deploy')!.count;
+    await page
+      .getByTestId('ballast-facets')
+      .getByRole('button', { name: `deploy (${deploys})` })
+      .waitFor(WAIT);
+    expect(await page.getByTestId('ballast-facets-caption').textContent()).toBe('Counts over the last 30 days');
+
     await page
       .getByTestId('ballast-facets')
       .getByRole('button', { name: /^deploy \(\d+\)$/ })

@@ -89,6 +89,12 @@ export function createRouter(deps: RouterDeps): express.Router {
     res.json(await ballast.call('searchEvents', { query: queryOf(req) as never }));
   });
 
+  /** Facet counts for the entity tab: how many events of each value a search finds in a window. */
+  router.get('/events/facets', async (req, res) => {
+    const { ballast } = await read(req);
+    res.json(await ballast.call('eventFacets', { query: queryOf(req) as never }));
+  });
+
   /**
    * The live tail: Ballast's Server-Sent Events for the same filters, passed on as they arrive. A
    * refusal before the stream opens answers as any other route; Last-Event-ID (or `after`) resumes.

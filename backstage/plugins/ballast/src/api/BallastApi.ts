@@ -5,6 +5,8 @@ import type {
   CatalogServiceDetail,
   ContextResult,
   EventPage,
+  FacetCounts,
+  FacetQueryInput,
   Event,
   Runbook,
   RunbookSummary,
@@ -52,6 +54,8 @@ export interface BallastApi {
   ): Promise<Stabilize>;
   exitStabilize(service: string, environment: string, request: { reason: string }): Promise<Stabilize>;
   searchEvents(query: SearchQueryInput): Promise<EventPage>;
+  /** How many events of each kind, source, environment… a search finds in a window (each facet without its own filter). */
+  eventFacets(query: FacetQueryInput): Promise<FacetCounts>;
   /** What changed before an event (an incident, say): deploys, flag and config changes. */
   eventContext(id: string, window?: string): Promise<ContextResult>;
   /** Follows new events until `signal` aborts; resolves with the last seq seen, to resume from. */

@@ -130,6 +130,12 @@ export class BallastClient implements BallastApi {
     return this.request<Awaited<ReturnType<BallastApi['searchEvents']>>>('GET', '/events', { query: query as Query });
   }
 
+  eventFacets(query: Parameters<BallastApi['eventFacets']>[0]) {
+    return this.request<Awaited<ReturnType<BallastApi['eventFacets']>>>('GET', '/events/facets', {
+      query: query as Query,
+    });
+  }
+
   eventContext(id: string, window?: string) {
     return this.request<Awaited<ReturnType<BallastApi['eventContext']>>>('GET', `/events/${seg(id)}/context`, {
       query: { window },

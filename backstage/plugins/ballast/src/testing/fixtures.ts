@@ -6,6 +6,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   CatalogServiceDetail,
   EventPage,
+  FacetCounts,
   RunbookList,
   SloList,
   SloStatusList,
@@ -105,6 +106,26 @@ export const changes = EventPage.parse({
   ],
   nextCursor: null,
   snapshotSeq: 3,
+});
+
+/** Ballast's counts over the last 30 days: more than the page of `changes` holds. */
+export const facetCounts = FacetCounts.parse({
+  from: iso(-30 * 24 * 60),
+  to: iso(0),
+  total: 52,
+  facets: {
+    kind: [
+      { value: 'deploy', count: 42 },
+      { value: 'incident', count: 7 },
+      { value: 'flag_change', count: 3 },
+    ],
+    source: [
+      { value: 'github', count: 42 },
+      { value: 'pagerduty', count: 7 },
+      { value: 'unleash', count: 3 },
+    ],
+  },
+  truncated: { kind: false, source: false },
 });
 
 export const runbooks = RunbookList.parse({
@@ -253,6 +274,7 @@ export function fakeBallast(over: Partial<BallastApi> = {}): BallastApi {
     exitStabilize: async () => scope({ state: 'ended' }).stabilize!,
     searchEvents: async (q: SearchQueryInput) =>
       q.limit === 1 ? { ...changes, events: changes.events.slice(0, 1) } : changes,
+    eventFacets: async () => facetCounts,
     eventContext: async () => {
       throw new Error('not in these tests');
     },

@@ -2,8 +2,8 @@
 /**
  * Every state of the card, through both published entry points: the legacy `EntityBallastCard` in
  * @backstage/test-utils' app, and the `/alpha` card extension in @backstage/frontend-test-utils' app.
- * The Ballast API is answered from fixtures parsed with the contract's schemas; the real API path is
- * covered by BallastClient.test.ts and the browser tests.
+ * The Ballast API is answered from fixtures parsed with the contract's schemas; the real API path
+ * (BallastClient, the backend plugin, Ballast) is covered by the browser tests.
  */
 import React from 'react';
 import { describe, expect, it, vi } from 'vitest';

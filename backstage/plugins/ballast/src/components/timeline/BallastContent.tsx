@@ -11,7 +11,7 @@ import { errorText } from '../card/BallastCard';
 import { useLoad } from '../useLoad';
 import { useNow } from '../useNow';
 import { EventRow } from './EventRow';
-import { FACETS, facetCounts, merge, NO_FILTERS, toggle, type Filters } from './facets';
+import { FACET_DAYS, FACETS, facetQuery, facetValues, merge, NO_FILTERS, toggle, type Filters } from './facets';
 import { useLiveTail } from './useLiveTail';
 
 const PAGE = 50;
@@ -28,6 +28,9 @@ export function BallastContent() {
   const [older, setOlder] = useState<{ events: Event[]; cursor?: string | null }>({ events: [] });
   const query = useMemo(() => ({ service: [service], ...(q && { q }), ...filters }), [service, q, filters]);
   const [page] = useLoad(() => api.searchEvents({ ...query, limit: PAGE }), [api, query]);
+  // Counted by Ballast over the last days, not over the events loaded so far.
+  const [facets] = useLoad(() => api.eventFacets(facetQuery(query, Date.now())), [api, query]);
+  const counts = facets.status === 'done' ? facets.value : undefined;
   useEffect(() => setOlder({ events: [] }), [page]);
   const first = page.status === 'done' ? page.value : undefined;
   const { events: arrived, tail } = useLiveTail(api, query, first?.snapshotSeq, live);
@@ -82,8 +85,13 @@ export function BallastContent() {
         </Typography>
       </Box>
       <Box my={1} data-testid="ballast-facets">
+        <Typography variant="caption" color="textSecondary" data-testid="ballast-facets-caption">
+          {facets.status === 'error'
+            ? `No counts: ${errorText(facets.error)}`
+            : `Counts over the last ${FACET_DAYS} days`}
+        </Typography>
         {FACETS.map((facet) => {
-          const values = facetCounts(events, facet, filters[facet]);
+          const values = facetValues(counts, facet, filters[facet]);
           if (values.length === 0) return null;
           return (
             <Box key={facet} display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 4 }} mb={0.5}>

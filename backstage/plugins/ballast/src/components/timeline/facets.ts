@@ -1,5 +1,9 @@
-/** Facets of the events on screen: how many of each kind, source, environment and severity. */
-import type { Event } from '@ballast/contract';
+/**
+ * The tab's facets: how many of the service's events of each kind, source, environment and severity a
+ * search finds over the last days (Ballast counts them; each facet without its own filter, so the
+ * other values stay there to switch to).
+ */
+import type { Event, FacetCounts, FacetQueryInput } from '@ballast/contract';
 
 export const FACETS = ['kind', 'source', 'environment', 'severity'] as const;
 export type Facet = (typeof FACETS)[number];
@@ -7,14 +11,28 @@ export type Filters = Record<Facet, string[]>;
 
 export const NO_FILTERS: Filters = { kind: [], source: [], environment: [], severity: [] };
 
-/** Values with their counts, most frequent first; selected values stay listed even when none are shown. */
-export function facetCounts(events: Event[], facet: Facet, selected: string[]): Array<[string, number]> {
-  const counts = new Map<string, number>(selected.map((v) => [v, 0]));
-  for (const e of events) {
-    const value = e[facet];
-    if (value) counts.set(value, (counts.get(value) ?? 0) + 1);
-  }
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+/** How far back the counts reach. */
+export const FACET_DAYS = 30;
+
+/** The facet counts' query for a search of the tab, over the FACET_DAYS before `now`. */
+export function facetQuery(search: { service: string[]; q?: string } & Partial<Filters>, now: number): FacetQueryInput {
+  return {
+    ...search,
+    from: new Date(now - FACET_DAYS * 86_400_000).toISOString(),
+    to: new Date(now).toISOString(),
+    facet: [...FACETS],
+  };
+}
+
+/** One facet's values with their counts, most frequent first; selected values stay listed at 0. */
+export function facetValues(
+  counts: FacetCounts | undefined,
+  facet: Facet,
+  selected: string[],
+): Array<[string, number]> {
+  const out = new Map<string, number>((counts?.facets[facet] ?? []).map((v) => [v.value, v.count]));
+  for (const v of selected) if (!out.has(v)) out.set(v, 0);
+  return [...out];
 }
 
 export function toggle(filters: Filters, facet: Facet, value: string): Filters {
