@@ -251,6 +251,10 @@ export const requester: BallastMe = { ...reader, allowed: { ...reader.allowed, '
 export const refused = (status: number, code: string, message: string, from: 'ballast' | 'backstage') =>
   new BallastRequestError(status, code, message, [], from);
 
+/** The backend plugin's answer when Backstage's permission policy refuses reading Ballast. */
+export const readDenied = () =>
+  refused(403, 'forbidden', 'you may not ballast.events.read (Backstage permission policy)', 'backstage');
+
 /** A BallastApi answering from the fixtures; each test replaces what its state needs. */
 export function fakeBallast(over: Partial<BallastApi> = {}): BallastApi {
   return {

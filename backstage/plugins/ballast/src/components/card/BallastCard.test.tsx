@@ -16,7 +16,16 @@ import type { Entity } from '@backstage/catalog-model';
 import { EntityBallastCard } from '../../plugin';
 import { ballastEntityCard } from '../../alpha';
 import { ballastApiRef, type BallastApi } from '../../api/BallastApi';
-import { checkoutEntity, fakeBallast, paymentsGroup, refused, requester, scope, slos } from '../../testing/fixtures';
+import {
+  checkoutEntity,
+  fakeBallast,
+  paymentsGroup,
+  readDenied,
+  refused,
+  requester,
+  scope,
+  slos,
+} from '../../testing/fixtures';
 
 type Render = (api: BallastApi, entity?: Entity) => Promise<unknown>;
 
@@ -65,12 +74,7 @@ describe.each(systems)('%s', (_name, render) => {
   });
 
   it('says when the permission policy refuses reading Ballast', async () => {
-    const denied = refused(
-      403,
-      'forbidden',
-      'you may not ballast.events.read (Backstage permission policy)',
-      'backstage',
-    );
+    const denied = readDenied();
     await render(fakeBallast({ getSlos: () => Promise.reject(denied) }));
     const alert = await screen.findByTestId('ballast-error');
     expect(alert.textContent).toBe(

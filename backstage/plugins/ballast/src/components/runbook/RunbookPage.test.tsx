@@ -14,7 +14,7 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import { BallastRunbookPage } from '../../plugin';
 import { ballastRunbookPage } from '../../alpha';
 import { ballastApiRef, type BallastApi } from '../../api/BallastApi';
-import { fakeBallast, refused } from '../../testing/fixtures';
+import { fakeBallast, readDenied } from '../../testing/fixtures';
 
 type Render = (api: BallastApi, path: string) => Promise<unknown>;
 
@@ -60,12 +60,7 @@ describe.each(systems)('%s', (_name, render) => {
   });
 
   it('says when the permission policy refuses reading Ballast', async () => {
-    const denied = refused(
-      403,
-      'forbidden',
-      'you may not ballast.events.read (Backstage permission policy)',
-      'backstage',
-    );
+    const denied = readDenied();
     await render(fakeBallast({ getRunbook: () => Promise.reject(denied) }), '/ballast/runbooks/checkout-errors');
     expect((await screen.findByTestId('ballast-runbook-error')).textContent).toBe(
       'You may not read Ballast here: you may not ballast.events.read (Backstage permission policy).',
