@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
-  EventInput,
   type Actor,
   type EffectivePolicy,
   type ProfileSpec,
@@ -19,17 +18,14 @@ import { isScopeTaken, lockDue, stabilizeStore } from './store.js';
 import { effectivePolicy, modeOf, policyEtag } from './effectivePolicy.js';
 import type { Notify } from './notifications.js';
 import { suggest } from './suggest.js';
-import { deliveryQueue, type ActuationRow, type ConfiguredActuator, type RetrySettings } from './delivery.js';
-import { afterStep } from './deliveryEvents.js';
+import { deliveryQueue, type ConfiguredActuator, type RetrySettings } from './delivery.js';
+import { deliveryRunner, type EventAppender } from './deliveryRunner.js';
+import { transitionEvent } from './transitionEvent.js';
 
-type Appender = {
-  appendInTransaction(trx: Knex.Transaction, tenant: string, events: EventInput[], actor: Actor): Promise<unknown>;
-};
+export { DELIVERY_ACTOR } from './deliveryRunner.js';
 
 /** Who ends stabilizes whose time is up. */
 export const EXPIRY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize expiry', verified: true };
-/** Who records what actuators acknowledged. */
-export const DELIVERY_ACTOR: Actor = { type: 'system', id: 'ballast', name: 'stabilize delivery', verified: true };
 
 /** An instance not heard from for this long no longer counts. */
 const INSTANCE_WINDOW_MS = 60_000;
@@ -52,7 +48,7 @@ const toApiError = (r: machine.Refusal) =>
  */
 export function stabilizeService(
   db: Database,
-  events: Appender,
+  events: EventAppender,
   recordPolicyEvent: PolicyRecorder,
   config: StabilizeConfig,
   now: () => number = Date.now,
@@ -68,27 +64,6 @@ export function stabilizeService(
 ) {
   const { knex, dialect } = db;
   const delivery = deliveryQueue(db, deliveryOptions.actuators, deliveryOptions.retry, now);
-
-  function eventOf(s: Stabilize, e: machine.TransitionEvent, at: number): EventInput {
-    const incidentUrl = s.incident && /^https?:\/\//.test(s.incident) ? s.incident : undefined;
-    return EventInput.parse({
-      occurredAt: new Date(at).toISOString(),
-      source: 'stabilize',
-      kind: 'stabilize',
-      status: e.status,
-      severity: e.severity,
-      service: s.service,
-      environment: s.environment,
-      title: e.title,
-      description: s.reason,
-      links: incidentUrl ? [{ rel: 'incident', url: incidentUrl, text: 'incident' }] : [],
-      attributes: e.attributes,
-      correlation: {
-        stabilizeId: s.id,
-        ...(s.incident && !incidentUrl && { incidentId: s.incident }),
-      },
-    });
-  }
 
   /**
    * Who holds each scope, remembered for at most a second: services poll the policy often, and a
@@ -146,7 +121,12 @@ export function stabilizeService(
       if (!outcome.ok) throw toApiError(outcome.refusal);
       const next = await withDelivery(trx, tenant, current, outcome.next);
       await store.update(next);
-      await events.appendInTransaction(trx, tenant, [eventOf(next, outcome.event, Date.parse(next.updatedAt))], actor);
+      await events.appendInTransaction(
+        trx,
+        tenant,
+        [transitionEvent(next, outcome.event, Date.parse(next.updatedAt))],
+        actor,
+      );
       return next;
     });
     forget(tenant, next);
@@ -154,76 +134,17 @@ export function stabilizeService(
     return next;
   }
 
-  /** One taken row: call the actuator, then record what it said on the row and the stabilize together. */
-  async function deliverOne(row: ActuationRow, token: string) {
-    const seen = await stabilizeStore(knex, dialect, row.tenant).get(row.stabilize_id);
-    const result = await delivery.perform(row, seen);
-    const told = await knex.transaction(async (trx) => {
-      const store = stabilizeStore(trx, dialect, row.tenant);
-      const s = await store.lock(row.stabilize_id);
-      const recorded = await delivery.record(trx, row, token, result);
-      if (!recorded || !s) return null;
-      const at = now();
-      const updated: Stabilize = {
-        ...s,
-        ...(recorded.delivery && { delivery: recorded.delivery }),
-        updatedAt: iso(at),
-      };
-      const step = afterStep(s, updated, row, recorded.step, result.error, recorded.gaveUp, at);
-      await store.update(step.next);
-      if (step.events.length)
-        await events.appendInTransaction(
-          trx,
-          row.tenant,
-          step.events.map((e) => eventOf(step.next, e, at)),
-          DELIVERY_ACTOR,
-        );
-      return { s: step.next, failed: step.failed };
-    });
-    if (!told) return;
-    forget(row.tenant, told.s);
-    if (told.failed) notify('actuator_failed', row.tenant, told.s, told.failed);
-  }
-
-  let delivering: Promise<number> | null = null;
-  let deliverAgain = false;
-  /** Every due step, batch after batch, until none is due; steps of one batch run side by side. */
-  async function deliverDue(batch = 20): Promise<number> {
-    let n = 0;
-    for (;;) {
-      const { rows, token } = await delivery.claim(batch);
-      await Promise.all(
-        rows.map((r) =>
-          deliverOne(r, token).catch((err: Error) =>
-            deliveryOptions.log?.(`stabilize delivery of ${r.stabilize_id} to ${r.actuator}: ${err.message}`),
-          ),
-        ),
-      );
-      n += rows.length;
-      if (rows.length < batch) return n;
-    }
-  }
-  /** Runs the due steps now (after a transition), once at a time per process. */
-  function kickDelivery(): Promise<number> {
-    if (delivering) {
-      deliverAgain = true;
-      return delivering;
-    }
-    delivering = (async () => {
-      let n = 0;
-      do {
-        deliverAgain = false;
-        n += await deliverDue();
-      } while (deliverAgain);
-      return n;
-    })()
-      .catch((err: Error) => {
-        deliveryOptions.log?.(`stabilize delivery: ${err.message}`);
-        return 0;
-      })
-      .finally(() => (delivering = null));
-    return delivering;
-  }
+  const { kick: kickDelivery, idle: deliveryIdle } = deliveryRunner({
+    db,
+    delivery,
+    events,
+    now,
+    log: deliveryOptions.log,
+    delivered(tenant, s, failed) {
+      forget(tenant, s);
+      if (failed) notify('actuator_failed', tenant, s, failed);
+    },
+  });
 
   /**
    * "Ends in 10 minutes", once per stabilize: the row is locked, marked as told and committed before
@@ -266,7 +187,7 @@ export function stabilizeService(
           await events.appendInTransaction(
             trx,
             tenant,
-            [eventOf(next, outcome.event, Date.parse(next.updatedAt))],
+            [transitionEvent(next, outcome.event, Date.parse(next.updatedAt))],
             actor,
           );
           return next;
@@ -343,7 +264,7 @@ export function stabilizeService(
           trx,
           tenant,
           [
-            eventOf(
+            transitionEvent(
               next,
               {
                 status: 'retry',
@@ -366,9 +287,7 @@ export function stabilizeService(
     /** Runs every due delivery step now (the sweep, and tests that wait for acknowledgements). */
     deliverDue: () => kickDelivery(),
     /** Resolves once no delivery step is running in this process. */
-    deliveryIdle: async () => {
-      while (delivering) await delivering;
-    },
+    deliveryIdle: () => deliveryIdle(),
 
     async get(tenant: string, id: string): Promise<Stabilize> {
       const s = await stabilizeStore(knex, dialect, tenant).get(id);
@@ -461,7 +380,7 @@ export function stabilizeService(
             await stabilizeStore(trx, dialect, tenant).update(next);
             forget(tenant, next);
             const at = Date.parse(next.endedAt!);
-            await events.appendInTransaction(trx, tenant, [eventOf(next, outcome.event, at)], EXPIRY_ACTOR);
+            await events.appendInTransaction(trx, tenant, [transitionEvent(next, outcome.event, at)], EXPIRY_ACTOR);
             if (next.delivery) reverting = true;
             count++;
           }
