@@ -53,24 +53,27 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
           service: 'mig',
           title: 'migsync',
         }),
+        // An end that closes no range and carries its own end: drawn as a point spanning 09:50–10:30.
+        EventInput.parse({ ...alert('09:50', 'resolved', 'd'), endedAt: at('10:30') }),
       ],
       actor,
     );
     const window = { from: Date.parse(at('10:00')), to: Date.parse(at('14:00')), limit: 100 };
     const storedForms = () => db.knex('events').orderBy('seq').select('seq', 'kind', 'annotation', 'runbook_inputs');
-    const ranges = () =>
-      db.knex('event_ranges').orderBy(['start_seq', 'range_key']).select('range_key', 'start_seq', 'end_seq', 'reach');
+    const ranges = () => db.knex('event_ranges').orderBy(['start_seq', 'range_key']).select('*');
     const before = {
       ranges: await ranges(),
       annotations: (await events.annotations(window)).parse(),
       search: (await events.search({ q: 'migalert', limit: 3 })).parse().events.map((e) => e.title),
       stored: await storedForms(),
     };
-    expect(before.ranges).toHaveLength(4); // a (09:00 → 12:00), b and c open, the span
+    // a (09:00 → 12:00), b and c open, the spans of the deploy and of d
+    expect(before.ranges).toHaveLength(5);
     expect(before.annotations.map((a) => a.title).sort()).toEqual([
       'migalert a firing 09:00',
       'migalert b firing 13:00',
       'migalert c firing 08:00',
+      'migalert d resolved 09:50',
       'migsync',
     ]);
 
@@ -95,12 +98,13 @@ describe.each(DIALECTS)('migration 005 on %s', (dialect) => {
     expect(await ranges()).toEqual(before.ranges);
     expect((await events.annotations(window)).parse()).toEqual(before.annotations);
     // 014 made every stored event's annotation from its document, as the write path had.
-    expect(before.stored).toHaveLength(6);
+    expect(before.stored).toHaveLength(7);
     expect(before.stored.every((r) => typeof r.annotation === 'string' && r.annotation.length > 0)).toBe(true);
     // 015 made the runbook inputs of the alerts (and of nothing else) as the write path had.
     expect(before.stored.map((r) => [r.kind, typeof r.runbook_inputs])).toEqual([
       ...Array.from({ length: 5 }, () => ['alert', 'string']),
       ['deploy', 'object'],
+      ['alert', 'string'],
     ]);
     expect(await storedForms()).toEqual(before.stored);
     expect((await events.search({ q: 'migalert', limit: 3 })).parse().events.map((e) => e.title)).toEqual(

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { rebuildRanges } from '../events/rangeTable.js';
+import { RANGE_COPIES, rebuildRanges } from '../events/rangeTable.js';
 import { storedAnnotation } from '../events/annotations.js';
 import { storedRunbookInputs, WITH_RUNBOOK } from '../runbooks/eventRunbook.js';
 import type { Dialect } from './knex.js';
@@ -166,7 +166,7 @@ const migrations: Migration[] = [
         t.index(['tenant', 'service', 'reach', 'started_at']);
         t.index(['tenant', 'range_key']);
       });
-      await rebuildRanges(knex);
+      // Its rows are made from the stored events by 016, which every store migrating past here runs.
       if (dialect === 'sqlite') await renumberSqliteRowids(knex);
     },
     async down(knex) {
@@ -409,6 +409,28 @@ const migrations: Migration[] = [
     },
     async down(knex) {
       await knex.schema.alterTable('events', (t) => t.dropColumn('runbook_inputs'));
+    },
+  },
+  {
+    name: '016_event_range_copies',
+    async up(knex, dialect) {
+      // What annotations draw of a range's start and end, kept on its row (rangeTable.ts), so that the
+      // ranges reaching into a window are read without a lookup into events. Every row made again.
+      await knex.schema.alterTable('event_ranges', (t) => {
+        t.string('start_id', 32).nullable();
+        t.string('start_range_key', 300).nullable();
+        t.string('start_range_role', 8).nullable();
+        t.text('start_annotation').nullable();
+        t.text('start_inputs').nullable();
+        t.string('end_id', 32).nullable();
+        t.text('end_title').nullable();
+      });
+      await rebuildRanges(knex, dialect);
+    },
+    async down(knex) {
+      await knex.schema.alterTable('event_ranges', (t) => {
+        for (const c of RANGE_COPIES) t.dropColumn(c);
+      });
     },
   },
 ];

@@ -1,6 +1,6 @@
 import type { Annotation, Event } from '@ballast/contract';
 import type { Knex } from 'knex';
-import { toNumber, type Database } from '../db/knex.js';
+import { toNumber, type Database, type Dialect } from '../db/knex.js';
 import { JsonText } from '../http/jsonText.js';
 import { anyMapping, applyFilters } from './filters.js';
 import type { Placing } from './placing.js';
@@ -57,6 +57,17 @@ export function storedAnnotation(e: Drawn): string {
   if (e.environment) s += `,"environment":${JSON.stringify(e.environment)}`;
   if (e.runbook) s += `,"runbook":${JSON.stringify(e.runbook)}`;
   return `${s},${TEXT_LEAD}${JSON.stringify(text(e)).slice(1, -1)}`;
+}
+
+/**
+ * SQL for the title in a stored annotation column, still escaped as JSON: what lies between the lead
+ * and the first `","tags":`. Inside the escaped title every quote follows a backslash, so that sequence
+ * cannot begin there.
+ */
+export function escapedTitleSql(dialect: Dialect, column: string): string {
+  const find = dialect === 'postgres' ? 'strpos' : 'instr';
+  const from = TITLE_LEAD.length + 1;
+  return `substr(${column}, ${from}, ${find}(${column}, '","tags":') - ${from})`;
 }
 
 /** The title of a stored annotation, still escaped as JSON. */
@@ -232,6 +243,49 @@ function toRow(r: Columns, as: string, placing: Placing | undefined): Annotation
   };
 }
 
+/** Whether the reaching read can take the range rows' copies as they are (see rangeTable.ts). */
+function fromCopies(w: AnnotationWindow, mapped: boolean, placing: Placing | undefined): boolean {
+  const filtered = [w.environment, w.source, w.kind, w.tag].some((f) => f?.length);
+  return !filtered && !mapped && (placing === undefined || placing.sources.length === 0);
+}
+
+/** The copies of a range row, the start's under the names `rowColumns` gives, the end's as `end_*`. */
+function copyColumns(knex: Knex, placing: Placing | undefined): (string | Knex.Raw)[] {
+  return [
+    'r.start_id as id',
+    'r.start_seq as seq',
+    'r.started_at as occurred_at',
+    // A span ends at its event's own end; the start of a range is never drawn as a point, so its own
+    // end (if it has one) is not needed.
+    knex.raw(`CASE WHEN r.start_range_role = 'start' THEN NULL ELSE r.ended_at END AS ended_at`),
+    'r.start_range_key as range_key',
+    'r.start_range_role as range_role',
+    'r.start_annotation as annotation',
+    ...(placing?.kinds.length ? ['r.start_inputs as runbook_inputs'] : []),
+    'r.range_key as end_key',
+    'r.end_id as end_id',
+    'r.end_seq as end_seq',
+    'r.ended_at as end_at',
+    'r.end_title as end_title',
+  ];
+}
+
+/**
+ * A range's end from its row's copies: enough to close the region its start opens, which is all that
+ * can become of it (its start is drawn from the same row); as a point it would show its title alone.
+ */
+function copiedEnd(r: Columns): AnnotationRow {
+  return {
+    id: r.end_id as string,
+    seq: toNumber(r.end_seq),
+    time: toNumber(r.end_at),
+    endedAt: null,
+    rangeKey: r.end_key as string,
+    rangeRole: 'end',
+    stored: `${TITLE_LEAD}${r.end_title as string}",${TEXT_LEAD}`,
+  };
+}
+
 /**
  * Annotations for a window, as JSON text: points in it, ranges overlapping it (begun before it, or
  * still open).
@@ -262,20 +316,27 @@ export async function annotationsFor(
     byService && dialect === 'sqlite'
       ? 'event_ranges AS r INDEXED BY event_ranges_tenant_service_reach_started_at_index'
       : 'event_ranges AS r';
-  const reachingRead = base()
-    .joinRaw(`INNER JOIN ${rangeTable} ON r.tenant = e.tenant AND r.start_seq = e.seq`)
-    .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq'))
-    .where('r.tenant', tenant)
-    .modify((q) => {
-      // The row's service is the start event's as recorded; a mapping may place it elsewhere.
-      if (byService) q.whereIn('r.service', w.service!);
-    })
-    .where('r.reach', '>=', w.from)
-    .where('r.started_at', '<=', w.to)
-    .where('r.started_at', '>=', w.from - LOOKBACK_MS)
-    .where((q) => q.where('r.started_at', '<', w.from).orWhere('r.reach', '>', w.to))
-    .limit(w.limit)
-    .select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)]);
+  const reachingRows = (q: Knex.QueryBuilder) =>
+    q
+      .where('r.tenant', tenant)
+      .modify((m) => {
+        // The row's service is the start event's as recorded; a mapping may place it elsewhere.
+        if (byService) m.whereIn('r.service', w.service!);
+      })
+      .where('r.reach', '>=', w.from)
+      .where('r.started_at', '<=', w.to)
+      .where('r.started_at', '>=', w.from - LOOKBACK_MS)
+      .where((o) => o.where('r.started_at', '<', w.from).orWhere('r.reach', '>', w.to))
+      .limit(w.limit);
+  // With no filter but the service and nothing to place again, the range rows' copies are the answer;
+  // otherwise the start's row in `events` is where the filters apply and its document may be needed.
+  const reachingRead = fromCopies(w, mapped, placing)
+    ? reachingRows(knex.from(knex.raw(rangeTable))).select(copyColumns(knex, placing))
+    : reachingRows(
+        base()
+          .joinRaw(`INNER JOIN ${rangeTable} ON r.tenant = e.tenant AND r.start_seq = e.seq`)
+          .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq')),
+      ).select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)]);
   // Side by side on PostgreSQL's pool (SQLite's one connection takes them in turn). Each read sees the
   // events committed when it runs; a range written in between is drawn on the next refresh.
   const [inWindow, reaching] = (await Promise.all([inWindowRead, reachingRead])) as [Columns[], Columns[]];
@@ -291,6 +352,13 @@ export async function annotationsFor(
   };
   for (const r of reaching) add(r, '');
   for (const r of inWindow) add(r, '');
-  for (const r of reaching) if (r.x_id !== null) add(r, 'x_');
+  for (const r of reaching) {
+    if (r.x_id !== undefined) {
+      if (r.x_id !== null) add(r, 'x_');
+    } else if (r.end_id !== null && !seen.has(r.end_id as string)) {
+      seen.add(r.end_id as string);
+      rows.push(copiedEnd(r));
+    }
+  }
   return new JsonText(`[${drawAnnotations(rows, w.from, w.to).join(',')}]`);
 }

@@ -161,10 +161,12 @@ const PG_WRITE_BATCH = (() => {
   FROM unnest(${PG_EVENT_COLUMNS.map((c) => `?::${c.type}[]`).join(', ')})
     AS e(${PG_EVENT_COLUMNS.map((c) => c.name).join(', ')})
   ON CONFLICT (tenant, dedupe_key) DO NOTHING
-  RETURNING service, seq, occurred_at, ended_at
+  RETURNING service, seq, occurred_at, ended_at, range_key, id, annotation, runbook_inputs
 ), new_spans AS (
   INSERT INTO event_ranges (${RANGE_COLUMNS})
-  SELECT ?, NULL, service, seq, occurred_at, NULL, ended_at, ended_at FROM new_events WHERE ended_at IS NOT NULL
+  SELECT ?, NULL, service, seq, occurred_at, NULL, ended_at, ended_at,
+    id, NULL, NULL, annotation, runbook_inputs, NULL, NULL
+  FROM new_events WHERE ended_at IS NOT NULL AND range_key IS NULL
 ), new_tags AS (
   INSERT INTO event_tags (tenant, seq, k, v)
   SELECT ?, t.seq, t.k, t.v FROM unnest(?::bigint[], ?::text[], ?::text[]) AS t(seq, k, v)
@@ -254,7 +256,9 @@ function writesOf(conn: SqliteDatabase): SqliteWrites {
       event: conn.prepare(
         `INSERT INTO events (${SQLITE_EVENT_COLUMNS.join(', ')}) VALUES (${SQLITE_EVENT_COLUMNS.map(() => '?').join(', ')})`,
       ),
-      span: conn.prepare(`INSERT INTO event_ranges (${RANGE_COLUMNS}) VALUES (?, NULL, ?, ?, ?, NULL, ?, ?)`),
+      span: conn.prepare(
+        `INSERT INTO event_ranges (${RANGE_COLUMNS}) VALUES (?, NULL, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, ?, ?, NULL, NULL)`,
+      ),
       fts: conn.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)'),
       tag: conn.prepare('INSERT INTO event_tags (tenant, seq, k, v) VALUES (?, ?, ?, ?)'),
       head: conn.prepare('UPDATE chain_heads SET seq = ?, hash = ? WHERE tenant = ?'),
@@ -297,7 +301,10 @@ async function writeSqlite(trx: Knex.Transaction, batch: PreparedBatch, { events
     );
     w.fts.run(rid, e.searchText);
     for (const [k, v] of e.tags) w.tag.run(tenant, e.seq, k, v);
-    if (e.endedAt !== null) w.span.run(tenant, e.service, e.seq, e.occurredAt, e.endedAt, e.endedAt);
+    // A keyed event's span, if it is one, is made with its key's ranges (refreshRanges).
+    if (e.endedAt !== null && e.rangeKey === null) {
+      w.span.run(tenant, e.service, e.seq, e.occurredAt, e.endedAt, e.endedAt, e.id, e.annotation, e.runbookInputs);
+    }
   }
   w.head.run(head.seq, head.hash, tenant);
 }

@@ -3,6 +3,7 @@ import { toNumber, type Database } from '../db/knex.js';
 import { storedRunbookInputs } from '../runbooks/eventRunbook.js';
 import { storedAnnotation } from './annotations.js';
 import { eventHash, GENESIS_HASH } from './chain.js';
+import { firstRangeDifference } from './rangeTable.js';
 import { rangeOf } from './ranges.js';
 
 const PAGE = 1000;
@@ -68,7 +69,10 @@ function rowProblem(row: Row, expectedSeq: number, prevHash: string): string | n
   return read && `the stored ${read} differs from the hashed event (edited)`;
 }
 
-/** Walks the tenant's chain from its anchor in seq order and names the first row that breaks it. */
+/**
+ * Walks the tenant's chain from its anchor in seq order and names the first row that breaks it; then
+ * checks the annotation range rows against the events.
+ */
 export async function verifyChain(db: Database, tenant: string): Promise<VerifyResult> {
   const { knex } = db;
   // Retention (a later change) will move the anchor; until then every chain starts at the genesis.
@@ -124,5 +128,16 @@ export async function verifyChain(db: Database, tenant: string): Promise<VerifyR
   if (expectedSeq - 1 !== headSeq)
     return fail(expectedSeq, `the chain ends at seq ${expectedSeq - 1} but its head says ${headSeq}`);
   if (head && head.hash !== prevHash) return fail(headSeq, 'the chain head hash does not match the last event');
+  // The events are sound: the range rows annotations read in their place must be what they make.
+  const range = await firstRangeDifference(knex, db.dialect, tenant);
+  if (range) {
+    const which = `the annotation range row of seq ${range.startSeq}${range.rangeKey ? ` (${range.rangeKey})` : ''}`;
+    return fail(
+      range.startSeq,
+      range.how === 'extra'
+        ? `${which} is stored but is not what the events make (edited)`
+        : `${which} is not stored as the events make it (edited or deleted)`,
+    );
+  }
   return { ok: true, tenant, anchor, checked, headSeq, firstBadSeq: null, reason: null };
 }
