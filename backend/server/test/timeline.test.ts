@@ -233,6 +233,21 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect(expected.some((a) => a.eventIds.length === 2 && a.time < from)).toBe(fromHhmm !== '06:00');
       expect(expected.some((a) => a.open)).toBe(true);
     });
+
+    it('draws from the events when range rows lack their copies (written by a server from before them)', async () => {
+      const query = { from: at('08:00', '21'), to: at('10:00', '21'), service: ['shuffle'] } as never;
+      const drawn = (await server.admin.call('annotations', { query })).annotations;
+      const rows = () => db('event_ranges').where({ tenant: 'default', service: 'shuffle' });
+      const kept = await rows().select('start_seq', 'start_annotation', 'end_id', 'end_title');
+      expect(kept.some((r) => r.end_id !== null)).toBe(true);
+      await rows().update({ start_annotation: null, end_id: null, end_title: null });
+      try {
+        expect((await server.admin.call('annotations', { query })).annotations).toEqual(drawn);
+      } finally {
+        for (const { start_seq, ...copies } of kept) await rows().where({ start_seq }).update(copies);
+      }
+      expect((await server.admin.call('auditVerify', {})).ok).toBe(true);
+    });
   });
 
   describe('context', () => {

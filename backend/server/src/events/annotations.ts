@@ -330,16 +330,23 @@ export async function annotationsFor(
       .limit(w.limit);
   // With no filter but the service and nothing to place again, the range rows' copies are the answer;
   // otherwise the start's row in `events` is where the filters apply and its document may be needed.
-  const reachingRead = fromCopies(w, mapped, placing)
+  const fromEvents = () =>
+    reachingRows(
+      base()
+        .joinRaw(`INNER JOIN ${rangeTable} ON r.tenant = e.tenant AND r.start_seq = e.seq`)
+        .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq')),
+    ).select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)]);
+  const copies = fromCopies(w, mapped, placing);
+  const reachingRead = copies
     ? reachingRows(knex.from(knex.raw(rangeTable))).select(copyColumns(knex, placing))
-    : reachingRows(
-        base()
-          .joinRaw(`INNER JOIN ${rangeTable} ON r.tenant = e.tenant AND r.start_seq = e.seq`)
-          .leftJoin('events as x', (j) => j.on('x.tenant', '=', 'r.tenant').andOn('x.seq', '=', 'r.end_seq')),
-      ).select([...rowColumns(knex, 'e', '', placing), ...rowColumns(knex, 'x', 'x_', placing)]);
+    : fromEvents();
   // Side by side on PostgreSQL's pool (SQLite's one connection takes them in turn). Each read sees the
   // events committed when it runs; a range written in between is drawn on the next refresh.
-  const [inWindow, reaching] = (await Promise.all([inWindowRead, reachingRead])) as [Columns[], Columns[]];
+  const [inWindow, reachingFirst] = (await Promise.all([inWindowRead, reachingRead])) as [Columns[], Columns[]];
+  let reaching = reachingFirst;
+  // A row without its copies was written by a server from before them (replicas upgrading one by one).
+  if (copies && reaching.some((r) => r.annotation === null || (r.end_seq !== null && r.end_id === null)))
+    reaching = (await fromEvents()) as Columns[];
 
   const seen = new Set<string>();
   const rows: AnnotationRow[] = [];
