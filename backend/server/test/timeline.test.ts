@@ -147,6 +147,13 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect(newest).not.toContain('Other service deploy');
     });
 
+    it('keeps the ranges begun most recently when more reach into the window than the limit', async () => {
+      // From the range rows alone (service only), and through the events (a kind filter).
+      expect((await get({ service: 'annot', limit: 1 })).annotations.map((a) => a.title)).toEqual(['Long deploy']);
+      const alerts = await get({ service: 'annot', kind: ['alert', 'incident'], limit: 1 } as never);
+      expect(alerts.annotations.map((a) => a.title)).toEqual(['Straddling incident']);
+    });
+
     it('refuses a window without bounds', async () => {
       const res = await server.fetch('/v1/annotations?from=2026-11-20T10:00:00Z');
       expect(res.status).toBe(400);

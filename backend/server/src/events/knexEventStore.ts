@@ -14,7 +14,7 @@ import { JsonText } from '../http/jsonText.js';
 import { chainBatch, prepareBatch, type PreparedBatch } from './ingestBatch.js';
 import type { EventStore, StoreClock, TenantEventStore } from './store.js';
 import type { ChangeFeed } from './stream/changeFeed.js';
-import { annotationsFor } from './annotations.js';
+import { annotationsFor } from './annotationsRead.js';
 import { facetCountsFor } from './facets.js';
 import { contextFor, noDependencies, type DependencyLookup } from './context.js';
 import { verifyChain } from './verify.js';

@@ -11,7 +11,7 @@ import type {
   SearchQuery,
   VerifyResult,
 } from '@ballast/contract';
-import type { AnnotationWindow } from './annotations.js';
+import type { AnnotationWindow } from './annotationsRead.js';
 import type { Placing } from './placing.js';
 import type { JsonText } from '../http/jsonText.js';
 
