@@ -219,6 +219,14 @@ describe('legacy app (EntityBallastCard, EntityBallastContent)', () => {
     });
     await rows.filter({ hasText: 'Deploy checkout 9.9.9 (live)' }).waitFor(WAIT);
     expect(await rows.first().innerText()).toContain('Deploy checkout 9.9.9 (live)');
+    // The counts follow: Ballast is asked again as events arrive.
+    await page
+      .getByTestId('ballast-facets')
+      .getByRole('button', { name: `deploy (${deploys + 1})` })
+      .waitFor(WAIT);
+    expect(await page.getByTestId('ballast-facets-caption').textContent()).toBe(
+      'Counts over the last 30 days, counted again as events arrive',
+    );
     await shot(page, 'legacy-tab-live');
     await page.close();
   });

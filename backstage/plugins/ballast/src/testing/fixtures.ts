@@ -68,7 +68,7 @@ export const catalogEntry = CatalogServiceDetail.parse({
   },
 });
 
-function event(over: Partial<Event> & Pick<Event, 'kind' | 'title'>): Event {
+export function event(over: Partial<Event> & Pick<Event, 'kind' | 'title'>): Event {
   return {
     id: `evt_${over.title.replace(/\W/g, '').toLowerCase()}`,
     tenant: 'default',

@@ -8,16 +8,16 @@
 import React from 'react';
 import { Route, Routes } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { createTestEntityPage } from '@backstage/plugin-catalog-react/testUtils';
-import type { FacetQueryInput } from '@ballast/contract';
+import type { Event, FacetQueryInput } from '@ballast/contract';
 import { EntityBallastContent } from '../../plugin';
 import { ballastEntityContent } from '../../alpha';
 import { ballastApiRef, type BallastApi } from '../../api/BallastApi';
-import { checkoutEntity, facetCounts, fakeBallast, refused } from '../../testing/fixtures';
+import { checkoutEntity, event, facetCounts, fakeBallast, refused } from '../../testing/fixtures';
 
 type Render = (api: BallastApi) => Promise<unknown>;
 
@@ -70,6 +70,36 @@ describe.each(systems)('%s', (_name, render) => {
 
     fireEvent.click(within(facets).getByRole('button', { name: 'deploy (42)' }));
     await waitFor(() => expect(asked.at(-1)).toMatchObject({ kind: ['deploy'] }));
+  });
+
+  it('counts again when events arrive on the live tail', async () => {
+    const asked: FacetQueryInput[] = [];
+    let deliver: ((e: Event) => void) | undefined;
+    const recounted = { ...facetCounts, facets: { ...facetCounts.facets, kind: [{ value: 'deploy', count: 43 }] } };
+    await render(
+      fakeBallast({
+        eventFacets: async (q) => {
+          asked.push(q);
+          return deliver ? recounted : facetCounts;
+        },
+        tail: (_q, onEvent, { signal, onOpen }) => {
+          deliver = onEvent;
+          onOpen?.();
+          return new Promise((resolve) => signal.addEventListener('abort', () => resolve(undefined)));
+        },
+      }),
+    );
+    const facets = await screen.findByTestId('ballast-facets');
+    await within(facets).findByRole('button', { name: 'deploy (42)' });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Live tail' }));
+    await waitFor(() => expect(deliver).toBeDefined());
+    const before = asked.length;
+    act(() => deliver!(event({ kind: 'deploy', title: 'Deploy checkout 1.4.3', seq: 9 })));
+    await within(facets).findByRole('button', { name: 'deploy (43)' });
+    expect(asked.length).toBe(before + 1);
+    expect(screen.getByTestId('ballast-facets-caption').textContent).toBe(
+      'Counts over the last 30 days, counted again as events arrive',
+    );
   });
 
   it('says when Ballast would not count, and still lists the events', async () => {

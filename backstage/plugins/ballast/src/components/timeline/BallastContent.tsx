@@ -10,11 +10,14 @@ import { ballastApiRef } from '../../api/BallastApi';
 import { errorText } from '../card/BallastCard';
 import { useLoad } from '../useLoad';
 import { useNow } from '../useNow';
+import { useThrottledCall } from '../useThrottledCall';
 import { EventRow } from './EventRow';
 import { FACET_DAYS, FACETS, facetQuery, facetValues, merge, NO_FILTERS, toggle, type Filters } from './facets';
 import { useLiveTail } from './useLiveTail';
 
 const PAGE = 50;
+/** At most how often the facet counts are asked for again while events arrive on the live tail. */
+const RECOUNT_MS = 10_000;
 
 export function BallastContent() {
   const { entity } = useEntity();
@@ -29,11 +32,14 @@ export function BallastContent() {
   const query = useMemo(() => ({ service: [service], ...(q && { q }), ...filters }), [service, q, filters]);
   const [page] = useLoad(() => api.searchEvents({ ...query, limit: PAGE }), [api, query]);
   // Counted by Ballast over the last days, not over the events loaded so far.
-  const [facets] = useLoad(() => api.eventFacets(facetQuery(query, Date.now())), [api, query]);
+  const [facets, recount] = useLoad(() => api.eventFacets(facetQuery(query, Date.now())), [api, query]);
   const counts = facets.status === 'done' ? facets.value : undefined;
   useEffect(() => setOlder({ events: [] }), [page]);
   const first = page.status === 'done' ? page.value : undefined;
   const { events: arrived, tail } = useLiveTail(api, query, first?.snapshotSeq, live);
+  // Events arriving on the tail are counted again by Ballast (each facet also counts events the tail,
+  // which has every filter, does not carry), at most every RECOUNT_MS.
+  useThrottledCall(arrived.length, recount, RECOUNT_MS);
   const now = useNow(true, 30_000);
   const events = first ? merge(arrived, [...first.events, ...older.events]) : [];
   const cursor = older.cursor === undefined ? (first?.nextCursor ?? null) : older.cursor;
@@ -88,7 +94,7 @@ export function BallastContent() {
         <Typography variant="caption" color="textSecondary" data-testid="ballast-facets-caption">
           {facets.status === 'error'
             ? `No counts: ${errorText(facets.error)}`
-            : `Counts over the last ${FACET_DAYS} days`}
+            : `Counts over the last ${FACET_DAYS} days${live ? ', counted again as events arrive' : ''}`}
         </Typography>
         {FACETS.map((facet) => {
           const values = facetValues(counts, facet, filters[facet]);
