@@ -6,12 +6,18 @@ import type { CommandContext } from './options.js';
 
 const events = (n: number) => `${n} event${n === 1 ? '' : 's'}`;
 
+const rows = (n: number) => `${n} annotation range row${n === 1 ? '' : 's'}`;
+
 export function verifyLine(r: VerifyResult): string {
+  if (!r.ok && r.rangeRows !== undefined) {
+    return `chain ok (${events(r.checked)}), annotation ranges BROKEN at seq ${r.firstBadSeq}: ${r.reason ?? 'no reason given'}`;
+  }
   if (!r.ok) {
     return `chain BROKEN at seq ${r.firstBadSeq}: ${r.reason ?? 'no reason given'} (${events(r.checked)} checked before it)`;
   }
-  if (r.checked === 0) return `chain ok: 0 events checked (none stored after seq ${r.anchor.seq})`;
-  return `chain ok: ${events(r.checked)} checked from seq ${r.anchor.seq + 1} to ${r.headSeq}`;
+  const ranges = r.rangeRows === undefined ? '' : `; ${rows(r.rangeRows)} match them`;
+  if (r.checked === 0) return `chain ok: 0 events checked (none stored after seq ${r.anchor.seq})${ranges}`;
+  return `chain ok: ${events(r.checked)} checked from seq ${r.anchor.seq + 1} to ${r.headSeq}${ranges}`;
 }
 
 function verifyCommand(ctx: CommandContext): Command {

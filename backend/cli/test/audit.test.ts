@@ -31,7 +31,7 @@ describe('ballast audit verify on SQLite', () => {
     const fresh = await runCli(['audit', 'verify'], env);
     expect(fresh).toEqual({
       code: 0,
-      stdout: `chain ok: ${headSeq} event${headSeq === 1 ? '' : 's'} checked from seq 1 to ${headSeq}\n`,
+      stdout: `chain ok: ${headSeq} event${headSeq === 1 ? '' : 's'} checked from seq 1 to ${headSeq}; 0 annotation range rows match them\n`,
       stderr: '',
     });
 
@@ -48,7 +48,7 @@ describe('ballast audit verify on SQLite', () => {
     const r = await runCli(['audit', 'verify'], env);
     expect(r).toEqual({
       code: 0,
-      stdout: `chain ok: ${headSeq + 3} events checked from seq 1 to ${headSeq + 3}\n`,
+      stdout: `chain ok: ${headSeq + 3} events checked from seq 1 to ${headSeq + 3}; 0 annotation range rows match them\n`,
       stderr: '',
     });
   });

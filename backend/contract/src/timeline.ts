@@ -85,6 +85,11 @@ export const VerifyResult = z.object({
   anchor: z.object({ seq: z.number(), hash: z.string() }),
   checked: z.number(),
   headSeq: z.number(),
+  /**
+   * The annotation range rows compared with what the events make; present once the chain was found
+   * sound (a break with it present is in those rows).
+   */
+  rangeRows: z.number().optional(),
   firstBadSeq: z.number().nullable(),
   reason: z.string().nullable(),
 });

@@ -354,6 +354,10 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect(res.ok).toBe(true);
       expect(res.checked).toBe(res.headSeq);
       expect(res.checked).toBeGreaterThan(10);
+      expect(res.rangeRows).toBe(
+        Number((await db('event_ranges').where({ tenant: 'default' }).count({ n: '*' }))[0]!.n),
+      );
+      expect(res.rangeRows).toBeGreaterThan(3);
       expect(res.anchor.seq).toBe(0);
     });
 
@@ -407,7 +411,7 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
         db('event_ranges').where({ tenant: 'default', start_seq: range.start_seq, end_id: range.end_id });
       await rangeRow().update({ end_title: 'nothing to see' });
       res = await server.admin.call('auditVerify', {});
-      expect(res).toMatchObject({ ok: false, firstBadSeq: Number(range.start_seq) });
+      expect(res).toMatchObject({ ok: false, firstBadSeq: Number(range.start_seq), rangeRows: expect.any(Number) });
       expect(res.reason).toMatch(
         /^the annotation range row of seq \d+ \(.+\) is stored but is not what the events make/,
       );

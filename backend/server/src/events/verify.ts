@@ -130,14 +130,19 @@ export async function verifyChain(db: Database, tenant: string): Promise<VerifyR
   if (head && head.hash !== prevHash) return fail(headSeq, 'the chain head hash does not match the last event');
   // The events are sound: the range rows annotations read in their place must be what they make.
   const range = await firstRangeDifference(knex, db.dialect, tenant);
+  const counted = (await knex('event_ranges').where({ tenant }).count({ n: '*' }).first()) as { n: number | string };
+  const rangeRows = Number(counted.n);
   if (range) {
     const which = `the annotation range row of seq ${range.startSeq}${range.rangeKey ? ` (${range.rangeKey})` : ''}`;
-    return fail(
-      range.startSeq,
-      range.how === 'extra'
-        ? `${which} is stored but is not what the events make (edited)`
-        : `${which} is not stored as the events make it (edited or deleted)`,
-    );
+    return {
+      ...fail(
+        range.startSeq,
+        range.how === 'extra'
+          ? `${which} is stored but is not what the events make (edited)`
+          : `${which} is not stored as the events make it (edited or deleted)`,
+      ),
+      rangeRows,
+    };
   }
-  return { ok: true, tenant, anchor, checked, headSeq, firstBadSeq: null, reason: null };
+  return { ok: true, tenant, anchor, checked, headSeq, rangeRows, firstBadSeq: null, reason: null };
 }
