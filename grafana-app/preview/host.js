@@ -64,7 +64,11 @@
 
   const theme = data.createTheme({ colors: { mode: 'dark' } });
   const root = createRoot(document.getElementById('root'));
-  const render = (el) => root.render(h(data.ThemeContext.Provider, { value: theme }, el));
+  // Grafana's global styles (buttons, links, tables and text in the theme's colours) under every page,
+  // as Grafana puts them under a plugin: without them a legend's series names, which are buttons, keep
+  // the browser's default black text on the dark background.
+  const { GlobalStyles } = shared['@grafana/ui'];
+  const render = (el) => root.render(h(data.ThemeContext.Provider, { value: theme }, h(GlobalStyles), el));
 
   class Boundary extends React.Component {
     constructor(p) {

@@ -119,6 +119,27 @@ describe('SLOs', () => {
     const legend = await page.locator('[data-testid="slo-plot"]').first().innerText();
     assert.match(legend, /budget remaining/);
     assert.ok(legend.includes(`${(last(series.budgetRemaining) * 100).toFixed(1)}%`), legend);
+    // Readable on the dark theme: each series name (a button in Grafana's legend) in the theme's text
+    // colour, at a contrast of at least 4.5 (WCAG AA) against the page behind it.
+    for (const name of ['budget remaining', 'burn 5m']) {
+      const contrast = await page
+        .locator('[data-testid="slo-plot"]')
+        .getByText(name, { exact: true })
+        .evaluate((el) => {
+          const rgb = (css) => css.match(/[\d.]+/g).slice(0, 3).map(Number);
+          const luminance = (css) => {
+            const [r, g, b] = rgb(css).map((c) => {
+              const s = c / 255;
+              return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const fg = luminance(getComputedStyle(el).color);
+          const bg = luminance(getComputedStyle(document.body).backgroundColor);
+          return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        });
+      assert.ok(contrast >= 4.5, `legend name "${name}": contrast ${contrast.toFixed(2)} against the page`);
+    }
     const burnLegend = await page.locator('[data-testid="slo-plot"]').nth(1).innerText();
     for (const [window, values] of Object.entries(series.burnRate)) {
       assert.match(burnLegend, new RegExp(`burn ${window}`));
