@@ -126,7 +126,11 @@ describe('SLOs', () => {
         .locator('[data-testid="slo-plot"]')
         .getByText(name, { exact: true })
         .evaluate((el) => {
-          const rgb = (css) => css.match(/[\d.]+/g).slice(0, 3).map(Number);
+          const rgb = (css) =>
+            css
+              .match(/[\d.]+/g)
+              .slice(0, 3)
+              .map(Number);
           const luminance = (css) => {
             const [r, g, b] = rgb(css).map((c) => {
               const s = c / 255;
@@ -134,8 +138,8 @@ describe('SLOs', () => {
             });
             return 0.2126 * r + 0.7152 * g + 0.0722 * b;
           };
-          const fg = luminance(getComputedStyle(el).color);
-          const bg = luminance(getComputedStyle(document.body).backgroundColor);
+          const fg = luminance(window.getComputedStyle(el).color);
+          const bg = luminance(window.getComputedStyle(document.body).backgroundColor);
           return (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
         });
       assert.ok(contrast >= 4.5, `legend name "${name}": contrast ${contrast.toFixed(2)} against the page`);
