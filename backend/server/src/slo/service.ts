@@ -1,6 +1,7 @@
 /**
  * The SLO engine's use cases: definitions (per tenant, policy event on each change), pushed SLI counts,
- * and status, series and rules read through the SLI's source.
+ * and status, series and rules read through the SLI's source. SLO files are reconciled in
+ * fileReconcile.ts.
  */
 import type { Knex } from 'knex';
 import type { z } from 'zod';
@@ -35,7 +36,8 @@ import {
 } from './prometheus.js';
 import { parseDocuments } from './importReader.js';
 import { defaultSloId } from './sloId.js';
-import { readSloFiles } from './files.js';
+import { canonicalJson } from './canonicalJson.js';
+import { reconcileSloFiles } from './fileReconcile.js';
 import { DEFAULT_TENANT } from '../tenants/tenants.js';
 import { emptyState, transition, type SloState } from './sloEvents.js';
 import { fromOpenSlo } from './openslo.js';
@@ -44,18 +46,6 @@ import { fromSloth } from './sloth.js';
 type Scope = { tenant: string; actor: Actor; inScope: (service: string | undefined) => boolean };
 
 export { defaultSloId } from './sloId.js';
-
-/** JSON with sorted keys, so two equal specs compare equal whatever order their fields came in. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
 
 const notFound = (id: string) =>
   new ApiError(404, 'not_found', `no SLO ${id} in this tenant`, [{ path: 'params.id', message: 'not found' }]);
@@ -283,87 +273,8 @@ export function sloService(knex: Knex, recordEvent: PolicyRecorder, options: Slo
     });
   }
 
-  /**
-   * SLO files into the default tenant as `managedBy: file`: created, changed, and deleted when their
-   * file no longer holds them (only while every file reads cleanly). SLOs made through the API are
-   * left alone and reported.
-   */
-  async function reconcileFiles(dir: string, tenant = DEFAULT_TENANT) {
-    const read = readSloFiles(dir);
-    const result = { created: [] as string[], updated: [] as string[], deleted: [] as string[], unchanged: 0 };
-    const skipped: string[] = [];
-    const actor: Actor = { type: 'system', id: 'slo-files', name: `SLO files in ${dir}`, verified: true };
-    const problems = [...read.problems];
-    const stored = new Map((await sloStore(knex, tenant).list()).map((r) => [r.spec.id, r]));
-    const usable: typeof read.specs = [];
-    // A latency threshold new or changed in a file is checked against the histogram, as the API does;
-    // a wrong one (or one that cannot be checked now) leaves the stored SLO as it was.
-    for (const f of read.specs) {
-      const before = stored.get(f.spec.id);
-      if (f.spec.sli.kind === 'latency' && prometheus && canonicalJson(before?.spec) !== canonicalJson(f.spec)) {
-        const wrong = await checkLatencyBucket(prometheus, f.spec.sli).catch((err: unknown) => {
-          if (!(err instanceof PrometheusError)) throw err;
-          return { path: 'sli.le', message: `cannot be checked now: ${err.message}` };
-        });
-        if (wrong) {
-          problems.push({ file: f.file, message: `${f.spec.id}: ${wrong.path}: ${wrong.message}` });
-          continue;
-        }
-      }
-      usable.push(f);
-    }
-    for (const f of usable) {
-      await knex.transaction(async (trx) => {
-        const store = sloStore(trx, tenant);
-        const existing = await store.get(f.spec.id, { forUpdate: true });
-        const at = now();
-        if (existing && existing.managedBy !== 'file') {
-          skipped.push(`${f.spec.id} (${f.file}): made through the API; delete it there to manage it from the file`);
-        } else if (!existing) {
-          await store.insert({ spec: f.spec, origin: f.origin, managedBy: 'file', createdAt: at, updatedAt: at });
-          await recordEvent(
-            trx,
-            tenant,
-            `SLO ${f.spec.id} created from ${f.file}`,
-            'created',
-            { sloId: f.spec.id, file: f.file },
-            actor,
-          );
-          result.created.push(f.spec.id);
-        } else if (canonicalJson(existing.spec) !== canonicalJson(f.spec) || existing.origin !== f.origin) {
-          await store.update(existing.key, f.spec, f.origin, at);
-          await recordEvent(
-            trx,
-            tenant,
-            `SLO ${f.spec.id} changed in ${f.file}`,
-            'updated',
-            { sloId: f.spec.id, file: f.file },
-            actor,
-          );
-          result.updated.push(f.spec.id);
-        } else result.unchanged++;
-      });
-    }
-    if (problems.length === 0) {
-      const wanted = new Set(read.specs.map((f) => f.spec.id));
-      for (const r of await sloStore(knex, tenant).list()) {
-        if (r.managedBy !== 'file' || wanted.has(r.spec.id)) continue;
-        await knex.transaction(async (trx) => {
-          await sloStore(trx, tenant).delete(r.key);
-          await recordEvent(
-            trx,
-            tenant,
-            `SLO ${r.spec.id} deleted: no file holds it any more`,
-            'deleted',
-            { sloId: r.spec.id },
-            actor,
-          );
-        });
-        result.deleted.push(r.spec.id);
-      }
-    }
-    return { ...result, skipped, problems };
-  }
+  const reconcileFiles = (dir: string, tenant = DEFAULT_TENANT) =>
+    reconcileSloFiles({ knex, recordEvent, prometheus, now }, dir, tenant);
 
   return {
     create: (scope: Scope, spec: ParsedSloSpec, origin?: Slo['origin']) => write(scope, spec, { origin }),
