@@ -125,6 +125,33 @@ describe('legacy app (EntityBallastCard, EntityBallastContent)', () => {
     await page.close();
   });
 
+  it("approves, as a second person, a stabilize someone else asked for where Ballast's policy wants approval", async () => {
+    const waiting = await stack.ballast.admin.call('requestStabilize', {
+      body: { service: 'checkout', environment: 'staging', reason: 'staging error budget burning', ttlMinutes: 30 },
+    });
+    expect(waiting.state).toBe('requested');
+    const page = await open('legacy', '/catalog/default/component/checkout-staging');
+    const section = page.getByTestId('ballast-stabilize');
+    await section.getByText(/waiting for a second person to approve/).waitFor(WAIT);
+    await section.getByLabel('Reason').fill('checked the burn on the SLO panel');
+    await section.getByRole('button', { name: 'Approve' }).click();
+    await section.getByTestId('ballast-countdown').waitFor(WAIT);
+    const scope = await stack.ballast.admin.call('stabilizeScope', {
+      params: { service: 'checkout', environment: 'staging' },
+    });
+    expect(scope.stabilize).toMatchObject({
+      id: waiting.id,
+      state: 'active',
+      approvedBy: { id: 'jane@example.com', verified: true },
+    });
+    await shot(page, 'legacy-card-approved');
+    await stack.ballast.admin.call('exitStabilize', {
+      params: { service: 'checkout', environment: 'staging' },
+      body: { reason: 'test done' },
+    });
+    await page.close();
+  });
+
   it("opens a runbook at its link's path, as Ballast rendered it", async () => {
     const page = await open('legacy', CHECKOUT);
     const link = page.getByTestId('ballast-card').getByTestId('ballast-runbook').getByRole('link');

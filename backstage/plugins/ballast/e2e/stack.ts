@@ -25,7 +25,8 @@ import { startBallast, type TestBallast } from '../../../test/ballastServer.js';
 import examplePolicy from '../../../test/examplePolicy.js';
 
 export const JANE = 'user:default/jane';
-const JANE_GROUPS = ['group:default/payments', 'group:default/oncall-checkout'];
+// On call for checkout (may request stabilize) and an SRE (may approve what someone else asked for).
+const JANE_GROUPS = ['group:default/payments', 'group:default/oncall-checkout', 'group:default/sre'];
 
 const entity = (kind: string, name: string, spec: object, metadata: object = {}) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -52,6 +53,13 @@ const CATALOG = [
         { url: `${RUNBOOK_APP}/ballast/runbooks/checkout-errors`, title: 'Runbook: Checkout errors', type: 'runbook' },
       ],
     },
+  ),
+  // Checkout's staging, where Ballast's policy has stabilize wait for a second person's approval.
+  entity(
+    'Component',
+    'checkout-staging',
+    { type: 'service', lifecycle: 'production', owner: 'payments' },
+    { annotations: { 'ballast.dev/service': 'checkout', 'ballast.dev/environment': 'staging' } },
   ),
   entity('Component', 'ledger', { type: 'service', lifecycle: 'experimental', owner: 'payments' }),
   entity(
@@ -111,7 +119,9 @@ async function seedDemo(ballast: TestBallast) {
 }
 
 export async function startStack(): Promise<Stack> {
-  const ballast = await startBallast({ stabilize: { defaults: {}, environments: {} } });
+  const ballast = await startBallast({
+    stabilize: { defaults: {}, environments: { staging: { requireApproval: true } } },
+  });
   await seedDemo(ballast);
   // What the catalog module's push and the on-call settings would have put in Ballast's catalog.
   await ballast.admin.call('putService', {

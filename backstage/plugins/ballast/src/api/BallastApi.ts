@@ -53,6 +53,16 @@ export interface BallastApi {
     request: { reason: string; ttlMinutes?: number },
   ): Promise<Stabilize>;
   exitStabilize(service: string, environment: string, request: { reason: string }): Promise<Stabilize>;
+  /** More time for an active stabilize; Ballast's policy may make it wait for a second person. */
+  extendStabilize(
+    service: string,
+    environment: string,
+    request: { minutes: number; reason: string },
+  ): Promise<Stabilize>;
+  /** Approves a request or an extension waiting for a second person (Ballast refuses one's own). */
+  approveStabilize(id: string, request: { comment?: string }): Promise<Stabilize>;
+  /** Turns down a request or an extension waiting for a second person. */
+  rejectStabilize(id: string, request: { reason: string }): Promise<Stabilize>;
   searchEvents(query: SearchQueryInput): Promise<EventPage>;
   /** How many events of each kind, source, environment… a search finds in a window (each facet without its own filter). */
   eventFacets(query: FacetQueryInput): Promise<FacetCounts>;

@@ -126,6 +126,30 @@ export class BallastClient implements BallastApi {
     );
   }
 
+  extendStabilize(service: string, environment: string, request: { minutes: number; reason: string }) {
+    return this.request<Awaited<ReturnType<BallastApi['extendStabilize']>>>(
+      'POST',
+      `/stabilize/${seg(service)}/${seg(environment)}/extend`,
+      { body: request },
+    );
+  }
+
+  approveStabilize(id: string, request: { comment?: string }) {
+    return this.request<Awaited<ReturnType<BallastApi['approveStabilize']>>>(
+      'POST',
+      `/stabilize/requests/${seg(id)}/approve`,
+      { body: request },
+    );
+  }
+
+  rejectStabilize(id: string, request: { reason: string }) {
+    return this.request<Awaited<ReturnType<BallastApi['rejectStabilize']>>>(
+      'POST',
+      `/stabilize/requests/${seg(id)}/reject`,
+      { body: request },
+    );
+  }
+
   searchEvents(query: SearchQueryInput) {
     return this.request<Awaited<ReturnType<BallastApi['searchEvents']>>>('GET', '/events', { query: query as Query });
   }

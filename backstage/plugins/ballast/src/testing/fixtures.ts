@@ -247,6 +247,11 @@ export const reader: BallastMe = {
   allowed: { 'ballast.events.read': true, 'ballast.stabilize.request': false, 'ballast.stabilize.approve': false },
 };
 export const requester: BallastMe = { ...reader, allowed: { ...reader.allowed, 'ballast.stabilize.request': true } };
+/** A second person who may approve or turn down what a requester asked for, and not ask themselves. */
+export const approver: BallastMe = {
+  user: { sub: 'user:default/ana' },
+  allowed: { ...reader.allowed, 'ballast.stabilize.approve': true },
+};
 
 export const refused = (status: number, code: string, message: string, from: 'ballast' | 'backstage') =>
   new BallastRequestError(status, code, message, [], from);
@@ -276,6 +281,9 @@ export function fakeBallast(over: Partial<BallastApi> = {}): BallastApi {
     getStabilize: async () => scope(null),
     enterStabilize: async () => scope({}).stabilize!,
     exitStabilize: async () => scope({ state: 'ended' }).stabilize!,
+    extendStabilize: async () => scope({}).stabilize!,
+    approveStabilize: async () => scope({}).stabilize!,
+    rejectStabilize: async () => scope({ state: 'rejected' }).stabilize!,
     searchEvents: async (q: SearchQueryInput) =>
       q.limit === 1 ? { ...changes, events: changes.events.slice(0, 1) } : changes,
     eventFacets: async () => facetCounts,

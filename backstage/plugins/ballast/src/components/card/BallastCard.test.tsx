@@ -7,7 +7,7 @@
  */
 import React from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, configure, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { renderTestApp } from '@backstage/frontend-test-utils';
 import { catalogApiRef, EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
@@ -17,6 +17,7 @@ import { EntityBallastCard } from '../../plugin';
 import { ballastEntityCard } from '../../alpha';
 import { ballastApiRef, type BallastApi } from '../../api/BallastApi';
 import {
+  approver,
   checkoutEntity,
   fakeBallast,
   paymentsGroup,
@@ -222,7 +223,103 @@ describe.each(systems)('%s', (_name, render) => {
     fireEvent.change(within(section).getByLabelText('TTL (minutes)'), { target: { value: '60' } });
     fireEvent.click(within(section).getByRole('button', { name: 'Enter stabilize' }));
     await within(screen.getByTestId('ballast-stabilize')).findByTestId('ballast-countdown');
-    expect(within(screen.getByTestId('ballast-stabilize')).getByRole('button').textContent).toBe('Exit stabilize');
+    const buttons = within(screen.getByTestId('ballast-stabilize')).getAllByRole('button');
+    expect(buttons.map((b) => b.textContent)).toEqual(['Extend', 'Exit stabilize']);
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
+  });
+
+  it('lets a second person approve a waiting request, and shows what Ballast refused', async () => {
+    const approve = vi
+      .fn<BallastApi['approveStabilize']>()
+      .mockRejectedValueOnce(refused(403, 'forbidden', 'you may not approve your own request', 'ballast'))
+      .mockResolvedValueOnce(scope({}).stabilize!);
+    let status = scope({ state: 'requested', approvalRequired: true, activatedAt: undefined, expiresAt: undefined });
+    await render(
+      fakeBallast({
+        me: async () => approver,
+        getStabilize: async () => status,
+        approveStabilize: async (...args) => {
+          const s = await approve(...args);
+          status = scope({});
+          return s;
+        },
+      }),
+    );
+    const section = await screen.findByTestId('ballast-stabilize');
+    expect(section.textContent).toContain('waiting for a second person to approve');
+    // An approver without the request permission gets approve and turn down, nothing else.
+    expect(
+      within(section)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Approve', 'Turn down']);
+    fireEvent.click(within(section).getByRole('button', { name: 'Approve' }));
+    expect((await within(section).findByRole('alert')).textContent).toBe('you may not approve your own request');
+    expect(approve).toHaveBeenLastCalledWith('stb_0123456789abcdef', {});
+
+    fireEvent.change(within(section).getByLabelText('Reason'), { target: { value: 'checked the burn, go' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Approve' }));
+    await within(screen.getByTestId('ballast-stabilize')).findByTestId('ballast-countdown');
+    expect(approve).toHaveBeenLastCalledWith('stb_0123456789abcdef', { comment: 'checked the burn, go' });
+    expect(within(screen.getByTestId('ballast-stabilize')).queryByRole('button')).toBeNull();
+  });
+
+  it('lets a requester ask for more time, and a second person turn the extension down', async () => {
+    const extend = vi.fn<BallastApi['extendStabilize']>();
+    const reject = vi.fn<BallastApi['rejectStabilize']>();
+    const pending = {
+      pendingExtension: {
+        minutes: 45,
+        reason: 'deploy fix still rolling out',
+        requestedBy: { type: 'user' as const, id: 'user:default/vic', name: 'Vic', verified: true },
+        requestedAt: new Date().toISOString(),
+      },
+    };
+    let status = scope({});
+    const api = (me: typeof requester) =>
+      fakeBallast({
+        me: async () => me,
+        getStabilize: async () => status,
+        extendStabilize: async (...args) => {
+          extend(...args);
+          status = scope(pending);
+          return status.stabilize!;
+        },
+        rejectStabilize: async (...args) => {
+          reject(...args);
+          status = scope({});
+          return status.stabilize!;
+        },
+      });
+    await render(api(requester));
+    let section = await screen.findByTestId('ballast-stabilize');
+    await within(section).findByTestId('ballast-countdown');
+    fireEvent.change(within(section).getByLabelText('Reason'), { target: { value: 'deploy fix still rolling out' } });
+    fireEvent.change(within(section).getByLabelText('More minutes'), { target: { value: '45' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Extend' }));
+    const line = await within(screen.getByTestId('ballast-stabilize')).findByTestId('ballast-pending-extension');
+    expect(line.textContent).toBe(
+      'Vic asks for 45 more minutes (deploy fix still rolling out), waiting for a second person to approve.',
+    );
+    expect(extend).toHaveBeenCalledWith('checkout', 'production', {
+      minutes: 45,
+      reason: 'deploy fix still rolling out',
+    });
+    // One extension waits at a time: no second one asked for meanwhile.
+    expect(within(screen.getByTestId('ballast-stabilize')).queryByRole('button', { name: 'Extend' })).toBeNull();
+
+    cleanup();
+    await render(api(approver));
+    section = await screen.findByTestId('ballast-stabilize');
+    await within(section).findByTestId('ballast-pending-extension');
+    expect(
+      within(section)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Approve extension', 'Turn down extension']);
+    fireEvent.change(within(section).getByLabelText('Reason'), { target: { value: 'exit and redeploy instead' } });
+    fireEvent.click(within(section).getByRole('button', { name: 'Turn down extension' }));
+    await waitFor(() => expect(screen.queryByTestId('ballast-pending-extension')).toBeNull());
+    expect(reject).toHaveBeenCalledWith('stb_0123456789abcdef', { reason: 'exit and redeploy instead' });
   });
 });

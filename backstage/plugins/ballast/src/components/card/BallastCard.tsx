@@ -8,6 +8,7 @@ import {
   BALLAST_SERVICE_ANNOTATION,
   ballastEnvironmentOf,
   ballastServiceOf,
+  ballastStabilizeApprovePermission,
   ballastStabilizeRequestPermission,
 } from '@ballast/backstage-plugin-ballast-common';
 import { ballastApiRef } from '../../api/BallastApi';
@@ -74,6 +75,7 @@ export function BallastCard() {
           environment={environment}
           status={o.stabilize}
           canAct={o.me.allowed[ballastStabilizeRequestPermission.name] === true}
+          canApprove={o.me.allowed[ballastStabilizeApprovePermission.name] === true}
           now={now}
           onChanged={reload}
         />

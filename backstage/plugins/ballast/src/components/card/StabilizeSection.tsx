@@ -1,7 +1,9 @@
 /**
- * Stabilize for the entity's environment: the state, a countdown while active, and enter/exit for
- * people the Backstage policy allows (`ballast.stabilize.request`). Ballast still decides: its refusal
- * (a second approver needed, a TTL too long, …) is shown as it said it.
+ * Stabilize for the entity's environment: the state, a countdown while active, and its controls for
+ * people the Backstage policy allows: enter, extend and exit (`ballast.stabilize.request`); approve or
+ * turn down a request or an extension waiting for a second person (`ballast.stabilize.approve`).
+ * Ballast still decides: its refusal (a second approver needed, one's own request, a TTL too long, …)
+ * is shown as it said it.
  */
 import React, { useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
@@ -13,9 +15,7 @@ import { Empty, Section } from './Section';
 
 const OPEN = ['requested', 'active', 'exiting'];
 
-function who(s: Stabilize): string {
-  return s.requestedBy.name ?? s.requestedBy.id;
-}
+const name = (actor: Stabilize['requestedBy']): string => actor.name ?? actor.id;
 
 function StateLine(props: { stabilize: Stabilize | null; now: number }) {
   const s = props.stabilize;
@@ -23,36 +23,52 @@ function StateLine(props: { stabilize: Stabilize | null; now: number }) {
   if (s.state === 'requested')
     return (
       <Typography variant="body2">
-        Requested by {who(s)} {relative(s.requestedAt, props.now)}, waiting for a second person to approve.
+        Requested by {name(s.requestedBy)} {relative(s.requestedAt, props.now)} ({s.reason}), waiting for a second
+        person to approve.
       </Typography>
     );
   if (s.state === 'exiting')
     return <Typography variant="body2">Exiting: waiting for every actuator to undo its change.</Typography>;
+  const extension = s.pendingExtension;
   return (
-    <Typography variant="body2">
-      <strong>Stabilizing</strong> since {relative(s.activatedAt ?? s.requestedAt, props.now)} ({s.reason}
-      {s.requestedBy ? `, ${who(s)}` : ''}).{' '}
-      {s.expiresAt && (
-        <span data-testid="ballast-countdown">
-          Ends in {countdown(s.expiresAt, props.now)}
-          {s.enforceFrom && Date.parse(s.enforceFrom) > props.now ? ' (observing only for now)' : ''}.
-        </span>
+    <>
+      <Typography variant="body2">
+        <strong>Stabilizing</strong> since {relative(s.activatedAt ?? s.requestedAt, props.now)} ({s.reason}
+        {s.requestedBy ? `, ${name(s.requestedBy)}` : ''}).{' '}
+        {s.expiresAt && (
+          <span data-testid="ballast-countdown">
+            Ends in {countdown(s.expiresAt, props.now)}
+            {s.enforceFrom && Date.parse(s.enforceFrom) > props.now ? ' (observing only for now)' : ''}.
+          </span>
+        )}
+      </Typography>
+      {extension && (
+        <Typography variant="body2" data-testid="ballast-pending-extension">
+          {name(extension.requestedBy)} asks for {extension.minutes} more minutes ({extension.reason}), waiting for a
+          second person to approve.
+        </Typography>
       )}
-    </Typography>
+    </>
   );
 }
+
+type Action = 'enter' | 'exit' | 'extend' | 'approve' | 'reject';
 
 export function StabilizeSection(props: {
   service: string;
   environment?: string;
   status: StabilizeScopeStatus | null;
+  /** `ballast.stabilize.request`: enter, extend, exit. */
   canAct: boolean;
+  /** `ballast.stabilize.approve`: approve or turn down what waits for a second person. */
+  canApprove: boolean;
   now: number;
   onChanged: () => void;
 }) {
   const api = useApi(ballastApiRef);
   const [reason, setReason] = useState('');
   const [ttl, setTtl] = useState('60');
+  const [minutes, setMinutes] = useState('30');
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<string>();
   const title = props.environment ? `Stabilize (${props.environment})` : 'Stabilize';
@@ -66,9 +82,15 @@ export function StabilizeSection(props: {
   const environment = props.environment;
   const stabilize = props.status.stabilize;
   const open = !!stabilize && OPEN.includes(stabilize.state);
+  const active = open && stabilize.state === 'active';
+  const requested = open && stabilize.state === 'requested';
+  // What waits for a second person: the request itself, or an extension of an active stabilize.
+  const waiting = requested || (active && !!stabilize.pendingExtension);
   const canExit = open && stabilize.state !== 'exiting';
+  const showRequester = props.canAct && (open ? canExit : true);
+  const showApprover = props.canApprove && waiting;
 
-  async function act(action: 'enter' | 'exit') {
+  async function act(action: Action) {
     setBusy(true);
     setRefusal(undefined);
     try {
@@ -77,7 +99,12 @@ export function StabilizeSection(props: {
           reason,
           ttlMinutes: ttl.trim() ? Number(ttl) : undefined,
         });
-      else await api.exitStabilize(props.service, environment, { reason });
+      else if (action === 'exit') await api.exitStabilize(props.service, environment, { reason });
+      else if (action === 'extend')
+        await api.extendStabilize(props.service, environment, { minutes: Number(minutes), reason });
+      else if (action === 'approve')
+        await api.approveStabilize(stabilize!.id, reason.trim() ? { comment: reason } : {});
+      else await api.rejectStabilize(stabilize!.id, { reason });
       setReason('');
       props.onChanged();
     } catch (err) {
@@ -95,7 +122,7 @@ export function StabilizeSection(props: {
           Ballast suggests entering: {props.status.suggestion.reason}
         </Typography>
       )}
-      {props.canAct && (open ? canExit : true) && (
+      {(showRequester || showApprover) && (
         <Box
           component="form"
           display="flex"
@@ -105,17 +132,18 @@ export function StabilizeSection(props: {
           style={{ gap: 8 }}
           onSubmit={(e: React.FormEvent) => {
             e.preventDefault();
-            void act(open ? 'exit' : 'enter');
+            if (showRequester) void act(open ? 'exit' : 'enter');
+            else void act('approve');
           }}
         >
           <TextField
-            label="Reason"
+            label={showRequester ? 'Reason' : 'Reason or comment'}
             size="small"
             value={reason}
             onChange={(e) => setReason(e.target.value)}
             inputProps={{ 'aria-label': 'Reason' }}
           />
-          {!open && (
+          {showRequester && !open && (
             <TextField
               label="TTL (minutes)"
               size="small"
@@ -126,9 +154,43 @@ export function StabilizeSection(props: {
               style={{ width: 120 }}
             />
           )}
-          <Button type="submit" variant="outlined" color={open ? 'default' : 'secondary'} disabled={busy}>
-            {open ? (stabilize.state === 'requested' ? 'Withdraw request' : 'Exit stabilize') : 'Enter stabilize'}
-          </Button>
+          {showRequester && active && !stabilize.pendingExtension && (
+            <>
+              <TextField
+                label="More minutes"
+                size="small"
+                type="number"
+                value={minutes}
+                onChange={(e) => setMinutes(e.target.value)}
+                inputProps={{ 'aria-label': 'More minutes', min: 1 }}
+                style={{ width: 120 }}
+              />
+              <Button type="button" variant="outlined" disabled={busy} onClick={() => void act('extend')}>
+                Extend
+              </Button>
+            </>
+          )}
+          {showApprover && (
+            <>
+              <Button
+                type={showRequester ? 'button' : 'submit'}
+                variant="outlined"
+                color="primary"
+                disabled={busy}
+                onClick={showRequester ? () => void act('approve') : undefined}
+              >
+                {requested ? 'Approve' : 'Approve extension'}
+              </Button>
+              <Button type="button" variant="outlined" disabled={busy} onClick={() => void act('reject')}>
+                {requested ? 'Turn down' : 'Turn down extension'}
+              </Button>
+            </>
+          )}
+          {showRequester && (
+            <Button type="submit" variant="outlined" color={open ? 'default' : 'secondary'} disabled={busy}>
+              {open ? (requested ? 'Withdraw request' : 'Exit stabilize') : 'Enter stabilize'}
+            </Button>
+          )}
         </Box>
       )}
       {refusal && (
