@@ -144,6 +144,23 @@ describe('SLOs', () => {
         });
       assert.ok(contrast >= 4.5, `legend name "${name}": contrast ${contrast.toFixed(2)} against the page`);
     }
+    // Every window's line is named in sight, not behind a scroll of the legend.
+    for (const window of Object.keys(series.burnRate)) {
+      const hidden = await page
+        .locator('[data-testid="slo-plot"]')
+        .nth(1)
+        .getByText(`burn ${window}`, { exact: true })
+        .evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            const outer = p.getBoundingClientRect();
+            if (box.top < outer.top - 1 || box.bottom > outer.bottom + 1) return true;
+            if (p.getAttribute('data-testid') === 'slo-plot') break;
+          }
+          return false;
+        });
+      assert.equal(hidden, false, `legend row "burn ${window}" is cut off`);
+    }
     const burnLegend = await page.locator('[data-testid="slo-plot"]').nth(1).innerText();
     for (const [window, values] of Object.entries(series.burnRate)) {
       assert.match(burnLegend, new RegExp(`burn ${window}`));

@@ -11,6 +11,9 @@ interface Props {
   to: number;
   height: number;
   label: string;
+  /** Where the legend table goes: below the plot (Grafana's default), or beside it, where a line per
+   * window fits without a scroll when the plot is wide and not tall. */
+  legend?: 'bottom' | 'right';
 }
 
 function useWidth() {
@@ -27,7 +30,7 @@ function useWidth() {
   return { ref, width };
 }
 
-export function SloPlot({ frame, from, to, height, label }: Props) {
+export function SloPlot({ frame, from, to, height, label, legend = 'bottom' }: Props) {
   const theme = useTheme2();
   const { ref, width } = useWidth();
   const frames = useMemo(
@@ -76,7 +79,7 @@ export function SloPlot({ frame, from, to, height, label }: Props) {
           timeZone="browser"
           legend={{
             displayMode: 'table' as LegendDisplayMode,
-            placement: 'bottom',
+            placement: legend,
             calcs: ['lastNotNull'],
             showLegend: true,
           }}

@@ -110,7 +110,14 @@ export function SloDetail({ api, id, hours = 24 }: Props) {
 
       <div className={s.plots}>
         <SloPlot label="Budget remaining" frame={budgetFrame(series)} from={from} to={to} height={220} />
-        <SloPlot label="Burn rate per window" frame={burnFrame(series)} from={from} to={to} height={220} />
+        <SloPlot
+          label="Burn rate per window"
+          frame={burnFrame(series)}
+          from={from}
+          to={to}
+          height={220}
+          legend="right"
+        />
       </div>
 
       <h4>Budget</h4>
