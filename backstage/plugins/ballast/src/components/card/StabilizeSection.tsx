@@ -52,6 +52,21 @@ function StateLine(props: { stabilize: Stabilize | null; now: number }) {
   );
 }
 
+/** A whole number of minutes (a TTL, an extension), labelled for reading and for assistive tech alike. */
+function MinutesField(props: { label: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <TextField
+      label={props.label}
+      size="small"
+      type="number"
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+      inputProps={{ 'aria-label': props.label, min: 1 }}
+      style={{ width: 120 }}
+    />
+  );
+}
+
 type Action = 'enter' | 'exit' | 'extend' | 'approve' | 'reject';
 
 export function StabilizeSection(props: {
@@ -143,28 +158,10 @@ export function StabilizeSection(props: {
             onChange={(e) => setReason(e.target.value)}
             inputProps={{ 'aria-label': 'Reason' }}
           />
-          {showRequester && !open && (
-            <TextField
-              label="TTL (minutes)"
-              size="small"
-              type="number"
-              value={ttl}
-              onChange={(e) => setTtl(e.target.value)}
-              inputProps={{ 'aria-label': 'TTL (minutes)', min: 1 }}
-              style={{ width: 120 }}
-            />
-          )}
+          {showRequester && !open && <MinutesField label="TTL (minutes)" value={ttl} onChange={setTtl} />}
           {showRequester && active && !stabilize.pendingExtension && (
             <>
-              <TextField
-                label="More minutes"
-                size="small"
-                type="number"
-                value={minutes}
-                onChange={(e) => setMinutes(e.target.value)}
-                inputProps={{ 'aria-label': 'More minutes', min: 1 }}
-                style={{ width: 120 }}
-              />
+              <MinutesField label="More minutes" value={minutes} onChange={setMinutes} />
               <Button type="button" variant="outlined" disabled={busy} onClick={() => void act('extend')}>
                 Extend
               </Button>
