@@ -10,11 +10,12 @@ import { freePort, removeTempDir, startNode, stopProcess, tempDir, waitReady } f
 import { DATA_END, DAY_MS, PLANTED, servicesByShare } from './dataset.mjs';
 import { diagnose, endOtherBackends } from './diagnose.mjs';
 import { naiveSearchSql } from './directStore.mjs';
-import { httpGetter, timeGet, timeSequential } from './timing.mjs';
+import { timeSequential } from './timing.mjs';
 import { parse as parseYaml } from 'yaml';
 
 const qs = (params) => new URLSearchParams(params).toString();
 const sendFloorJs = join(dirname(fileURLToPath(import.meta.url)), 'sendFloor.mjs');
+const timingClientJs = join(dirname(fileURLToPath(import.meta.url)), 'timingClient.mjs');
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** How many stored rows each planted term matches, counted through the text index. */
@@ -34,21 +35,50 @@ export async function termCounts(ctx, direct) {
 }
 
 /**
+ * Times `GET path` from a fresh client process (timingClient.mjs), not from the runner: the runner
+ * loaded the store, and its garbage collector's pauses would land inside the requests it times.
+ * Resolves with { n, p50, p99, max, bytes, text } (text: the first answer), or fails as timeGet does.
+ */
+async function timeInClient(ctx, baseUrl, headers, path) {
+  const proc = startNode(timingClientJs, {
+    env: {
+      ...process.env,
+      BENCH_TL_TIMING: JSON.stringify({
+        baseUrl,
+        headers,
+        path,
+        timing: ctx.searchTiming,
+        timeoutMs: ctx.requestTimeoutMs,
+      }),
+    },
+  });
+  let stdout = '';
+  proc.child.stdout.on('data', (chunk) => (stdout += chunk));
+  const exit = await proc.exited;
+  let r;
+  try {
+    r = JSON.parse(stdout.trim().split('\n').pop());
+  } catch {
+    throw new Error(`the timing client exited ${JSON.stringify(exit)} without figures: ${proc.output().slice(-1000)}`);
+  }
+  if (r.error) throw Object.assign(new Error(r.error), { status: r.status, timedOut: r.timedOut });
+  return r;
+}
+
+/**
  * The server a cell talks to. A request that gets no answer within ctx.requestTimeoutMs may leave the
  * server busy with it (SQLite runs a statement to its end on the server's only thread), so the server
  * is then replaced by a fresh process on the same store before the next cell.
  */
 function serverSlot(ctx, store, servers) {
-  const headers = { authorization: `Bearer ${ctx.adminKey}` };
   const slot = {
-    getter: httpGetter(servers[0].url, headers, ctx.requestTimeoutMs),
+    headers: { authorization: `Bearer ${ctx.adminKey}` },
+    url: () => servers[0].url,
     restarts: 0,
     async restart() {
-      slot.getter.close();
       await stopProcess(servers[0].proc, 1000);
       if (store.database) await endOtherBackends(store.database); // the statement may still be running there
       servers[0] = await ctx.startServer(store);
-      slot.getter = httpGetter(servers[0].url, headers, ctx.requestTimeoutMs);
       slot.restarts++;
     },
   };
@@ -58,10 +88,10 @@ function serverSlot(ctx, store, servers) {
 /** Times one HTTP cell; a failure or a timeout becomes the cell's figure instead of ending the run. */
 async function httpCell(ctx, slot, cell) {
   try {
-    const r = await timeGet(slot.getter, cell.path, ctx.searchTiming);
-    const { json, bytes } = r.first;
-    const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes };
-    if (cell.kind === 'annotations') out.firstText = JSON.stringify(json);
+    const r = await timeInClient(ctx, slot.url(), slot.headers, cell.path);
+    const json = JSON.parse(r.text);
+    const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes: r.bytes };
+    if (cell.kind === 'annotations') out.firstText = r.text;
     if (json.events) out.returned = json.events.length;
     if (json.annotations) {
       const from = Date.parse(cell.query.from);
@@ -91,71 +121,67 @@ export async function measureReads(ctx, store, servers, direct) {
   const day = { from: new Date(DATA_END - DAY_MS).toISOString(), to: new Date(DATA_END).toISOString() };
   const sixHours = { from: new Date(DATA_END - 6 * 3_600_000).toISOString(), to: new Date(DATA_END).toISOString() };
   const out = { termOnly: [], serviceDay: [], annotations: [] };
-  try {
-    for (const p of PLANTED) {
-      const query = { q: p.term, limit: '100' };
-      const cell = await httpCell(ctx, slot, {
+  for (const p of PLANTED) {
+    const query = { q: p.term, limit: '100' };
+    const cell = await httpCell(ctx, slot, {
+      kind: 'search',
+      label: `${store.dialect}: q=${p.term} (${p.label})`,
+      term: p.term,
+      share: p.label,
+      query,
+      path: `/v1/events?${qs(query)}`,
+    });
+    const params = [ctx.tenant, `%${p.term}%`];
+    const naive = await timeSequential(() => direct.query(naiveSql, params), ctx.naiveTiming);
+    ctx.log(`${store.dialect}: naive %${p.term}%: p50 ${naive.p50.toFixed(1)} ms, p99 ${naive.p99.toFixed(1)} ms`);
+    out.termOnly.push({
+      ...cell,
+      naive: { n: naive.n, p50: naive.p50, p99: naive.p99, max: naive.max, returned: naive.first.length },
+      naivePlan: await direct.explain(naiveSql, params),
+    });
+  }
+  for (const p of PLANTED) {
+    const query = { q: p.term, service: busiest, ...day, limit: '100' };
+    out.serviceDay.push(
+      await httpCell(ctx, slot, {
         kind: 'search',
-        label: `${store.dialect}: q=${p.term} (${p.label})`,
+        label: `${store.dialect}: q=${p.term} service=${busiest} last 24 h`,
         term: p.term,
         share: p.label,
+        service: busiest,
         query,
         path: `/v1/events?${qs(query)}`,
-      });
-      const params = [ctx.tenant, `%${p.term}%`];
-      const naive = await timeSequential(() => direct.query(naiveSql, params), ctx.naiveTiming);
-      ctx.log(`${store.dialect}: naive %${p.term}%: p50 ${naive.p50.toFixed(1)} ms, p99 ${naive.p99.toFixed(1)} ms`);
-      out.termOnly.push({
-        ...cell,
-        naive: { n: naive.n, p50: naive.p50, p99: naive.p99, max: naive.max, returned: naive.first.length },
-        naivePlan: await direct.explain(naiveSql, params),
-      });
-    }
-    for (const p of PLANTED) {
-      const query = { q: p.term, service: busiest, ...day, limit: '100' };
-      out.serviceDay.push(
-        await httpCell(ctx, slot, {
-          kind: 'search',
-          label: `${store.dialect}: q=${p.term} service=${busiest} last 24 h`,
-          term: p.term,
-          share: p.label,
-          service: busiest,
-          query,
-          path: `/v1/events?${qs(query)}`,
-        }),
-      );
-    }
-    const annotationCells = async (runbooks) => {
-      for (const [role, service] of [
-        ['busiest', busiest],
-        ['median', median],
-      ]) {
-        const query = { service, ...sixHours };
-        const cell = await httpCell(ctx, slot, {
-          kind: 'annotations',
-          label: `${store.dialect}: annotations service=${service} (${role}) last 6 h${runbooks ? ', with runbooks' : ''}`,
-          role,
-          runbooks,
-          service,
-          query,
-          path: `/v1/annotations?${qs(query)}`,
-        });
-        // What the window holds, to tell whether the answer can be complete within its limit.
-        const [inWindow] = await direct.query(
-          'SELECT count(*) AS n FROM events WHERE tenant = ? AND service = ? AND occurred_at BETWEEN ? AND ?',
-          [ctx.tenant, service, Date.parse(sixHours.from), Date.parse(sixHours.to)],
-        );
-        const floor = cell.error ? null : await sendFloor(ctx, cell.firstText);
-        delete cell.firstText;
-        out.annotations.push({ ...cell, floor, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
-      }
-    };
-    await annotationCells(0);
-    // A tenant that uses runbooks has its alerts and incidents drawn with the runbook that applies now.
-    await annotationCells(await registerRunbooks(ctx, servers[0].url));
-  } finally {
-    slot.getter.close();
+      }),
+    );
   }
+  const annotationCells = async (runbooks) => {
+    for (const [role, service] of [
+      ['busiest', busiest],
+      ['median', median],
+    ]) {
+      const query = { service, ...sixHours };
+      const cell = await httpCell(ctx, slot, {
+        kind: 'annotations',
+        label: `${store.dialect}: annotations service=${service} (${role}) last 6 h${runbooks ? ', with runbooks' : ''}`,
+        role,
+        runbooks,
+        service,
+        query,
+        path: `/v1/annotations?${qs(query)}`,
+      });
+      // What the window holds, to tell whether the answer can be complete within its limit.
+      const [inWindow] = await direct.query(
+        'SELECT count(*) AS n FROM events WHERE tenant = ? AND service = ? AND occurred_at BETWEEN ? AND ?',
+        [ctx.tenant, service, Date.parse(sixHours.from), Date.parse(sixHours.to)],
+      );
+      const floor = cell.error ? null : await sendFloor(ctx, cell.firstText);
+      delete cell.firstText;
+      out.annotations.push({ ...cell, floor, eventsInWindow: Number(inWindow.n), limit: ctx.annotationLimit });
+    }
+  };
+  await annotationCells(0);
+  // A tenant that uses runbooks has its alerts and incidents drawn with the runbook that applies now.
+  await annotationCells(await registerRunbooks(ctx, servers[0].url));
   out.serverRestarts = slot.restarts;
   return out;
 }
@@ -194,14 +220,12 @@ async function sendFloor(ctx, text) {
     env: { ...process.env, BENCH_PORT: String(port), BENCH_BODY_FILE: file },
     keepStdinOpen: true,
   });
-  const getter = httpGetter(`http://127.0.0.1:${port}`, {}, ctx.requestTimeoutMs);
   try {
     await waitReady(proc, `http://127.0.0.1:${port}/ready`);
-    const r = await timeGet(getter, '/', ctx.searchTiming);
+    const r = await timeInClient(ctx, `http://127.0.0.1:${port}`, {}, '/');
     ctx.log(`send floor for ${text.length} bytes: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (n=${r.n})`);
-    return { n: r.n, p50: r.p50, p99: r.p99, bytes: r.first.bytes };
+    return { n: r.n, p50: r.p50, p99: r.p99, bytes: r.bytes };
   } finally {
-    getter.close();
     await stopProcess(proc, 1000);
     await removeTempDir(dir);
   }

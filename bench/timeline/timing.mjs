@@ -49,7 +49,7 @@ export async function timeSequential(
 
 /**
  * GET with a kept-alive connection; resolves with status, byte count, `receivedMs` (from sending the
- * request to the answer's last byte) and `json`, the body parsed when first read; fails (`timedOut`)
+ * request to the answer's last byte), and `text` and `json`, the body as text and parsed when first read; fails (`timedOut`)
  * after `timeoutMs`.
  */
 export function httpGetter(baseUrl, headers, timeoutMs = 30_000) {
@@ -70,6 +70,9 @@ export function httpGetter(baseUrl, headers, timeoutMs = 30_000) {
             status: res.statusCode,
             bytes: body.length,
             receivedMs,
+            get text() {
+              return body.toString('utf8');
+            },
             get json() {
               if (json === undefined) {
                 try {
