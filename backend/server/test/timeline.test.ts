@@ -154,6 +154,42 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect(alerts.annotations.map((a) => a.title)).toEqual(['Straddling incident']);
     });
 
+    it('sends a large answer whole, with its length in bytes, characters of every width intact', async () => {
+      // Long enough to go out in many chunks (JsonText): each chunk boundary falls somewhere in the text.
+      const titles = Array.from(
+        { length: 120 },
+        (_, i) => `Big ${i} — déploiement 漢字 🚀 "q" \\ ${'é'.repeat(i % 50)} end`,
+      );
+      await ingest(
+        titles.map((title, i) =>
+          anEvent({
+            service: 'big-answer',
+            occurredAt: new Date(ms('10:00', '22') + i * 60_000).toISOString(),
+            kind: 'deploy',
+            title,
+            description: `${'long text ✓ '.repeat(40)}${i}`,
+          }),
+        ),
+      );
+      for (const path of [
+        `/v1/annotations?from=${at('09:00', '22')}&to=${at('13:00', '22')}&service=big-answer`,
+        `/v1/events?service=big-answer&limit=500`,
+      ]) {
+        const res = await server.fetch(path);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        const bytes = Buffer.from(await res.arrayBuffer());
+        expect(bytes.length).toBeGreaterThan(64 * 1024);
+        expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+        const body = JSON.parse(bytes.toString('utf8')) as {
+          annotations?: { title: string }[];
+          events?: { title: string }[];
+        };
+        const got = (body.annotations ?? body.events)!.map((a) => a.title);
+        expect(got.sort()).toEqual([...titles].sort());
+      }
+    });
+
     it('refuses a window without bounds', async () => {
       const res = await server.fetch('/v1/annotations?from=2026-11-20T10:00:00Z');
       expect(res.status).toBe(400);

@@ -234,5 +234,5 @@ export async function annotationsFor(
       rows.push(copiedEnd(r));
     }
   }
-  return new JsonText(`[${drawAnnotations(rows, w.from, w.to).join(',')}]`);
+  return JsonText.join('[', drawAnnotations(rows, w.from, w.to), ',', ']');
 }

@@ -162,8 +162,11 @@ export function createKnexEventStore(
         const events = page.map((r) =>
           needsPlacing(placing, r.source, r.kind) ? JSON.stringify(placing!.place(JSON.parse(r.doc) as Event)) : r.doc,
         );
-        return new JsonText(
-          `{"events":[${events.join(',')}],"nextCursor":${JSON.stringify(nextCursor)},"snapshotSeq":${snapshot}}`,
+        return JsonText.join(
+          '{"events":[',
+          events,
+          ',',
+          `],"nextCursor":${JSON.stringify(nextCursor)},"snapshotSeq":${snapshot}}`,
         );
       },
     };

@@ -1,6 +1,5 @@
-import type { Event } from '@ballast/contract';
+import type { Annotation, Event } from '@ballast/contract';
 import { ApiError } from '../http/errors.js';
-import { JsonText } from '../http/jsonText.js';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { EventStore } from './store.js';
 import type { StreamHub } from './stream/hub.js';
@@ -77,7 +76,7 @@ export function timelineRoutes(
           from: Date.parse(query.from),
           to: Date.parse(query.to),
         });
-        return new JsonText(`{"annotations":${annotations.text}}`);
+        return annotations.within<{ annotations: Annotation[] }>('{"annotations":', '}');
       },
     },
     eventFacets: {

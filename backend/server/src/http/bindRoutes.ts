@@ -83,7 +83,7 @@ export function bindRoutes(app: FastifyInstance, authenticator: Authenticator, h
         const result: unknown = await handler.handle(ctx as never);
         if (!(result instanceof JsonText)) return result;
         reply.type('application/json; charset=utf-8');
-        return result.text;
+        return reply.send(result.body());
       },
     });
   }
