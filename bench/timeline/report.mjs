@@ -269,7 +269,7 @@ export function render({ meta, settings, results }) {
   out.push('');
   out.push('### Annotations for 6 hours of one service (`GET /v1/annotations?from&to&service=`)', '');
   out.push(
-    'The window is the last 6 hours of the data, where ranges begun earlier are still open or end inside it. The last column is the floor under any server: the same answer (JSON of the same length) sent from memory by a bare Fastify process (`bench/timeline/sendFloor.mjs`), timed the same way on the same machine.',
+    'The window is the last 6 hours of the data, where ranges begun earlier are still open or end inside it. The last column is the floor under any server: the same answer (JSON of the same length) sent from memory, as bytes already encoded, by a bare Fastify process (`bench/timeline/sendFloor.mjs`), timed the same way on the same machine.',
     '',
     '| store | service | p50 ms | p99 ms | n | events of the service in the window | annotations | of which ranges | open | begun before the window | answer | the same answer from a bare Fastify, p50 / p99 ms |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
