@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonText, JsonTextWriter } from './jsonText.js';
+import { JsonText } from './jsonText.js';
 
 describe('JsonText', () => {
   // Items with characters of 1, 2, 3 and 4 bytes in UTF-8, long enough to need many chunks.
@@ -38,7 +38,7 @@ describe('JsonText', () => {
   });
 
   it('writes an empty text as one empty chunk', () => {
-    expect(new JsonTextWriter().done().chunks).toEqual(['']);
+    expect(JsonText.join('', [], '', '').chunks).toEqual(['']);
     expect(JsonText.join('[', [], ',', ']').text).toBe('[]');
   });
 });

@@ -2,7 +2,7 @@
  * Pieces are gathered into strings of about this many characters. V8 keeps strings this short in its
  * young generation, whose memory is reused; one string of the whole answer (700 KB for a busy service's
  * annotations) goes to its large-object space, freshly mapped memory that the process faults in page
- * by page each time: building, joining and sending such a string cost more than reading its rows.
+ * by page each time: building, joining and sending such a string cost more than either SQL statement of the read.
  */
 const CHUNK_CHARS = 16 * 1024;
 
@@ -24,13 +24,19 @@ export class JsonText<T> {
 
   /** `prefix`, each item (separated by `separator`), `suffix`, gathered into chunks as they come. */
   static join<T>(prefix: string, items: Iterable<string>, separator: string, suffix: string): JsonText<T> {
-    const w = new JsonTextWriter(prefix);
+    const chunks: string[] = [];
+    let current = prefix;
     let first = true;
     for (const item of items) {
-      w.add(first ? item : separator + item);
+      current += first ? item : separator + item;
       first = false;
+      if (current.length >= CHUNK_CHARS) {
+        chunks.push(current);
+        current = '';
+      }
     }
-    return w.add(suffix).done<T>();
+    chunks.push(current + suffix);
+    return new JsonText<T>(chunks);
   }
 
   /** This text inside `prefix` and `suffix`: e.g. a list as a member of an object. */
@@ -64,29 +70,5 @@ export class JsonText<T> {
     let at = 0;
     for (const c of this.chunks) at += out.write(c, at);
     return out;
-  }
-}
-
-/** Gathers pieces of JSON text into chunks of about CHUNK_CHARS. */
-export class JsonTextWriter {
-  private readonly chunks: string[] = [];
-  private current: string;
-
-  constructor(start = '') {
-    this.current = start;
-  }
-
-  add(piece: string): this {
-    this.current += piece;
-    if (this.current.length >= CHUNK_CHARS) {
-      this.chunks.push(this.current);
-      this.current = '';
-    }
-    return this;
-  }
-
-  done<T>(): JsonText<T> {
-    if (this.current !== '' || this.chunks.length === 0) this.chunks.push(this.current);
-    return new JsonText<T>(this.chunks);
   }
 }
