@@ -82,23 +82,39 @@ function summarizeCell(id, state) {
       const answered = responses.some((r) => r.run === q.run && r.i === q.i);
       return { sql: q.sql, bindings: q.bindings, ms: summarize(times).p50, stuck: !answered };
     });
-  const totals = (measured.length ? measured : runsDone).map((l) => l.ms);
-  const totalMs = summarize(totals).p50;
-  const sqlMs = statements.reduce((a, s) => a + (s.ms ?? 0), 0);
+  const counted = measured.length ? measured : runsDone;
+  const totalMs = summarize(counted.map((l) => l.ms)).p50;
+  // Per run, the time no statement was in flight: the statements' intervals are merged first, as the
+  // reads of one request run side by side on PostgreSQL's pool.
+  const outside = counted.map((run) => run.ms - inFlight(responses.filter((r) => r.run === run.run)));
   return {
     id,
-    runs: totals.length,
+    runs: counted.length,
     timedOut: state.timedOut,
     totalMs,
-    sqlMs,
-    jsMs: totalMs === null ? null : totalMs - sqlMs,
+    sqlMs: summarize(counted.map((run) => inFlight(responses.filter((r) => r.run === run.run)))).p50,
+    jsMs: outside.length ? summarize(outside).p50 : null,
     statements,
   };
 }
 
+/** How long at least one of these statements ({ from, ms }) was in flight. */
+export function inFlight(statements) {
+  const spans = statements.map((s) => [s.from, s.from + s.ms]).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    total += b - Math.max(a, end);
+    end = b;
+  }
+  return total;
+}
+
 /**
- * `direct` (directStore.mjs) asks for the plans. Returns { [cell id]: { runs, totalMs, sqlMs, jsMs,
- * timedOut, statements: [{ sql, bindings, ms, stuck, plan }] } }.
+ * `direct` (directStore.mjs) asks for the plans. Returns { [cell id]: { runs, totalMs, sqlMs (some
+ * statement in flight), jsMs (none in flight), timedOut, statements: [{ sql, bindings, ms, stuck, plan }] } },
+ * the times medians over the measured runs.
  */
 export async function diagnose({ store, direct, cells, runs = 15, budgetMs = 5000, timeoutMs = 30_000 }) {
   const byCell = await collect(store, cells, { runs, budgetMs, timeoutMs });

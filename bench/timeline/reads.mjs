@@ -233,11 +233,12 @@ async function sendFloor(ctx, text) {
 
 /** Per-statement time and plan of every read cell, with the server's code in a child process. */
 export async function diagnoseReads(ctx, store, direct, reads) {
-  // In process the reads have no runbooks to draw with: the cells with runbooks are left out.
-  const cells = [...reads.termOnly, ...reads.serviceDay, ...reads.annotations.filter((c) => !c.runbooks)].map((c) => ({
+  // Each read with the tenant's runbooks only if it was timed with them (the child places as the server does).
+  const cells = [...reads.termOnly, ...reads.serviceDay, ...reads.annotations].map((c) => ({
     id: c.label,
     kind: c.kind,
     query: c.query,
+    runbooks: c.runbooks ?? 0,
   }));
   return diagnose({ store: { ...store, tenant: ctx.tenant }, direct, cells, timeoutMs: ctx.requestTimeoutMs });
 }

@@ -104,23 +104,22 @@ function breakdown(results) {
       continue;
     }
     out.push(
-      '| read | in process, total ms | SQL statements, median ms each | JS (parse, pair, build) ms |',
-      '| --- | ---: | --- | ---: |',
+      '| read | in process, total ms | SQL statements, median ms each | some statement in flight, ms | none in flight (JS: parse, pair, build, encode), ms |',
+      '| --- | ---: | --- | ---: | ---: |',
     );
     for (const c of cells) {
       const d = r.diagnosis[c.label];
       if (!d || d.error) {
-        const why = c.runbooks
-          ? 'not diagnosed: in process there are no runbooks (the same statements as without)'
-          : 'not diagnosed';
-        out.push(`| ${cellText(c)} | – | ${esc(d?.error ?? why)} | – |`);
+        out.push(`| ${cellText(c)} | – | ${esc(d?.error ?? 'not diagnosed')} | – | – |`);
         continue;
       }
       const sts = d.statements
         .map((s) => `${statementName(s.sql)} ${s.stuck ? '**still running when stopped**' : ms(s.ms)}`)
         .join('; ');
       const total = d.timedOut ? `> ${d.timeoutSeconds} s, stopped` : ms(d.totalMs);
-      out.push(`| ${cellText(c)} | ${total} | ${sts} | ${d.timedOut ? '–' : ms(d.jsMs)} |`);
+      out.push(
+        `| ${cellText(c)} | ${total} | ${sts} | ${d.timedOut ? '–' : ms(d.sqlMs)} | ${d.timedOut ? '–' : ms(d.jsMs)} |`,
+      );
     }
     out.push('');
     // Plans of the statements that matter: one still running when stopped, or any taking 10 ms or more
@@ -178,7 +177,7 @@ export function render({ meta, settings, results }) {
     `- **Reads** are timed as sequential requests, one in flight, over a kept-alive connection, from a client process started for each cell (\`bench/timeline/timingClient.mjs\`; runs before 2026-11-23 14:00 timed from the process that had loaded the store, whose garbage collector then paused inside the timed requests), after up to ${settings.search.warmup} unmeasured ones (${settings.search.warmupBudgetMs / 1000} s at most): up to ${settings.search.samples} per cell (at least ${settings.search.minSamples}, fewer than ${settings.search.samples} only when the cell took longer than ${settings.search.budgetMs / 1000} s); n says how many, and with n below 100 the p99 is the slowest request. The time is from sending the request to having the answer's last byte; parsing the JSON is the client's work and not counted (runs before 2026-11-23 counted it: for the 700 KB annotations answer, some 4–5 ms). Caches are warm (the same request repeats).`,
     `- **Naive design**: the same rows without a text index: \`SELECT doc, occurred_at, seq FROM events WHERE tenant = ? AND (doc ILIKE '%term%') ORDER BY occurred_at DESC LIMIT 100\` on PostgreSQL (\`LIKE\` on SQLite, which ignores ASCII case), sent by the bench process over its own connection to the same database or file, ${settings.naive.warmup} unmeasured then up to ${settings.naive.samples} sequential runs (${settings.naive.budgetMs / 1000} s at most). The comparison favours the naive side: its figure has no HTTP, no auth, no validation and no JSON answer to build.`,
     `- **No answer**: a read with no answer within ${settings.requestTimeoutMs / 1000} s is reported as such and counts as a miss; the server process is then replaced by a fresh one on the same store before the next read (SQLite runs a statement to its end on the server's only thread, so the old process would stay busy).`,
-    `- **Where the time goes**: for every read over its target, the server's own read path (bundled from \`backend/server/src\`) runs in a child process against the same store, each SQL statement timed through knex's query events (median of up to 15 runs after a warm one), and the slowest statement's plan shown: \`EXPLAIN (ANALYZE, BUFFERS)\` on PostgreSQL, \`EXPLAIN QUERY PLAN\` on SQLite. A read still running after ${settings.requestTimeoutMs / 1000} s is stopped there, and the statement it was in is named.`,
+    `- **Where the time goes**: for every read over its target, the server's own read path (bundled from \`backend/server/src\`) runs in a child process against the same store (with the tenant's service mappings and runbooks placed as the server places them, and the answer encoded into the bytes it sends), each SQL statement timed through knex's query events (median of up to 15 runs after a warm one); "some statement in flight" counts overlapping statements once (PostgreSQL runs an annotations read's two statements side by side), "none in flight" is the rest of the read: JavaScript. The slowest statement's plan is shown: \`EXPLAIN (ANALYZE, BUFFERS)\` on PostgreSQL, \`EXPLAIN QUERY PLAN\` on SQLite. A read still running after ${settings.requestTimeoutMs / 1000} s is stopped there, and the statement it was in is named.`,
     `- **Stream fan-out**: ${settings.subscribers} subscribers on \`GET /v1/events/stream\` (\`accept: text/event-stream\`, no filters), spread evenly over the server processes (PostgreSQL: two processes on the same database, so half the deliveries cross processes through \`LISTEN\`/\`NOTIFY\`; SQLite: one process); one writer posts batches of ${settings.streamBatch} to the first process, one at a time, for ${settings.streamSeconds} s. Delay: from the writer having the \`201\` to a subscriber having the event (a negative delay means the event arrived before the acknowledgement did). Subscribers, writer and servers share the machine's cores.`,
     '',
   );
