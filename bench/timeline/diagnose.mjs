@@ -83,23 +83,22 @@ function summarizeCell(id, state) {
       return { sql: q.sql, bindings: q.bindings, ms: summarize(times).p50, stuck: !answered };
     });
   const counted = measured.length ? measured : runsDone;
-  const totalMs = summarize(counted.map((l) => l.ms)).p50;
-  // Per run, the time no statement was in flight: the statements' intervals are merged first, as the
-  // reads of one request run side by side on PostgreSQL's pool.
-  const outside = counted.map((run) => run.ms - inFlight(responses.filter((r) => r.run === run.run)));
+  // Per run, the time some statement was in flight (their intervals merged, as the statements of one
+  // read run side by side on PostgreSQL's pool) and the rest.
+  const sql = counted.map((run) => inFlight(responses.filter((r) => r.run === run.run)));
   return {
     id,
     runs: counted.length,
     timedOut: state.timedOut,
-    totalMs,
-    sqlMs: summarize(counted.map((run) => inFlight(responses.filter((r) => r.run === run.run)))).p50,
-    jsMs: outside.length ? summarize(outside).p50 : null,
+    totalMs: summarize(counted.map((l) => l.ms)).p50,
+    sqlMs: summarize(sql).p50,
+    jsMs: summarize(counted.map((run, k) => run.ms - sql[k])).p50,
     statements,
   };
 }
 
 /** How long at least one of these statements ({ from, ms }) was in flight. */
-export function inFlight(statements) {
+function inFlight(statements) {
   const spans = statements.map((s) => [s.from, s.from + s.ms]).sort((a, b) => a[0] - b[0]);
   let total = 0;
   let end = -Infinity;

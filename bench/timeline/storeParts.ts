@@ -1,6 +1,7 @@
 // The server's own read path (search, annotations), re-exported so bench/timeline/diagnose.mjs can run
 // it in process against the benchmark's store and see each SQL statement it sends, with its time and
-// plan, with the tenant's mappings and runbooks placed as the server places them. `yarn bench:timeline` bundles this file with scripts/bundle.mjs into bench/timeline/dist/.
+// plan, with the tenant's mappings and runbooks placed as the server places them. `yarn bench:timeline`
+// bundles this file with scripts/bundle.mjs into bench/timeline/dist/.
 export { AnnotationQuery, SearchQuery } from '@ballast/contract';
 export { openDatabase } from '../../backend/server/src/db/knex.js';
 export { createKnexEventStore, systemClock } from '../../backend/server/src/events/knexEventStore.js';
