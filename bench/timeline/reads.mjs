@@ -37,7 +37,8 @@ export async function termCounts(ctx, direct) {
 /**
  * Times `GET path` from a fresh client process (timingClient.mjs), not from the runner: the runner
  * loaded the store, and its garbage collector's pauses would land inside the requests it times.
- * Resolves with { n, p50, p99, max, bytes, text } (text: the first answer), or fails as timeGet does.
+ * Resolves with { n, p50, p99, max, bytes, text, paging } (text: the first answer; paging: the machine's
+ * page-ins while it measured, see timingClient.mjs), or fails as timeGet does.
  */
 async function timeInClient(ctx, baseUrl, headers, path) {
   const proc = startNode(timingClientJs, {
@@ -90,7 +91,7 @@ async function httpCell(ctx, slot, cell) {
   try {
     const r = await timeInClient(ctx, slot.url(), slot.headers, cell.path);
     const json = JSON.parse(r.text);
-    const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes: r.bytes };
+    const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes: r.bytes, paging: r.paging };
     if (cell.kind === 'annotations') out.firstText = r.text;
     if (json.events) out.returned = json.events.length;
     if (json.annotations) {

@@ -23,16 +23,28 @@ export function summarize(samples) {
  * Calls `once()` `warmup` times unmeasured (fewer when they take over `warmupBudgetMs`), then up to
  * `samples` times measured, stopping early (with at least `minSamples`) once `budgetMs` of measuring
  * has passed, and in any case (with at least one) after `hardBudgetMs`, so a slow case cannot eat the run.
+ * `between()`, when given, runs after each measured call, outside the time measured; `started()` just
+ * before the first.
  */
 export async function timeSequential(
   once,
-  { warmup = 10, warmupBudgetMs = 3000, samples = 300, minSamples = 20, budgetMs = 15_000, hardBudgetMs = 60_000 },
+  {
+    warmup = 10,
+    warmupBudgetMs = 3000,
+    samples = 300,
+    minSamples = 20,
+    budgetMs = 15_000,
+    hardBudgetMs = 60_000,
+    between,
+    started,
+  },
 ) {
   let first;
   const w0 = performance.now();
   for (let i = 0; i < warmup && (i === 0 || performance.now() - w0 < warmupBudgetMs); i++) first ??= await once();
   const times = [];
-  const t0 = performance.now();
+  started?.();
+  let t0 = performance.now();
   for (;;) {
     const spent = performance.now() - t0;
     if (times.length >= samples) break;
@@ -43,6 +55,11 @@ export async function timeSequential(
     // An HTTP answer says when its last byte arrived; what the client then does with it is not counted.
     times.push(out?.receivedMs ?? performance.now() - s);
     first ??= out;
+    if (between) {
+      const b = performance.now();
+      await between(times.length);
+      t0 += performance.now() - b; // the budgets count measuring only
+    }
   }
   return { ...summarize(times), first };
 }
@@ -59,24 +76,27 @@ export function httpGetter(baseUrl, headers, timeoutMs = 30_000) {
       const sent = performance.now();
       const req = request(new URL(path, baseUrl), { method: 'GET', headers, agent }, (res) => {
         const chunks = [];
-        res.on('data', (c) => chunks.push(c));
+        let bytes = 0;
+        res.on('data', (c) => {
+          chunks.push(c);
+          bytes += c.length;
+        });
         res.on('end', () => {
           const receivedMs = performance.now() - sent;
-          const body = Buffer.concat(chunks);
-          // Parsed only when asked for (the first answer, a refusal): parsing every answer would leave
-          // the client's garbage collector work that lands inside the next request's time.
+          // Joined and parsed only when asked for (the first answer, a refusal): doing so for every
+          // answer would leave the client's garbage collector work that lands inside a later request's time.
           let json;
           resolve({
             status: res.statusCode,
-            bytes: body.length,
+            bytes,
             receivedMs,
             get text() {
-              return body.toString('utf8');
+              return Buffer.concat(chunks).toString('utf8');
             },
             get json() {
               if (json === undefined) {
                 try {
-                  json = JSON.parse(body.toString('utf8'));
+                  json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
                 } catch {
                   json = null; // reported through status and bytes
                 }
