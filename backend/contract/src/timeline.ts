@@ -45,7 +45,15 @@ export const Annotation = z.object({
 });
 export type Annotation = z.infer<typeof Annotation>;
 
-export const AnnotationList = z.object({ annotations: z.array(Annotation) });
+export const AnnotationList = z.object({
+  annotations: z.array(Annotation),
+  /**
+   * True when the window held more events than `limit`, or more ranges reached into it from before:
+   * the oldest were left out (narrow the window or the filters, or raise `limit`).
+   */
+  truncated: z.boolean(),
+});
+export type AnnotationList = z.infer<typeof AnnotationList>;
 
 export const ContextQuery = z.strictObject({
   /** How far back to look from the event's start, e.g. `2h`, `90m`, `1d`. */

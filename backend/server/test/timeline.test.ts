@@ -154,6 +154,24 @@ describe.each(DIALECTS)('timeline on %s', (dialect) => {
       expect(alerts.annotations.map((a) => a.title)).toEqual(['Straddling incident']);
     });
 
+    it('says when the limit left events or ranges out, and not when everything fitted', async () => {
+      // Everything (3 events in the window, 3 ranges reaching into it), and exactly the limit: complete.
+      expect((await get({ service: 'annot' })).truncated).toBe(false);
+      expect((await get({ service: 'annot', limit: 3 })).truncated).toBe(false);
+      expect((await get({ service: 'annot', kind: 'flag_change', limit: 1 })).truncated).toBe(false);
+      // More events in the window than the limit.
+      expect((await get({ service: 'annot', limit: 2 })).truncated).toBe(true);
+      // The window's one event fits; of the two ranges begun before it only the later is kept: from the
+      // range rows alone (service only), and through the events (a kind filter).
+      const early = { from: at('10:00'), to: at('11:30'), limit: 1 };
+      const copies = await get({ service: 'annot', ...early });
+      expect(copies.truncated).toBe(true);
+      expect(copies.annotations.map((a) => a.title)).toEqual(['Straddling incident']);
+      const filtered = await get({ service: 'annot', kind: ['alert', 'incident'], ...early } as never);
+      expect(filtered.truncated).toBe(true);
+      expect(filtered.annotations.map((a) => a.title)).toEqual(['Straddling incident']);
+    });
+
     it('sends a large answer whole, with its length in bytes, characters of every width intact', async () => {
       // Long enough to go out in many chunks (JsonText): each chunk boundary falls somewhere in the text.
       const titles = Array.from(

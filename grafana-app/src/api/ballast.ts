@@ -1,7 +1,7 @@
 // Calls to the Ballast API through a Grafana proxy route: the browser never holds the API key; the
 // proxy adds it (and the signed-in user) from the plugin's secure settings.
 import type {
-  Annotation,
+  AnnotationList,
   AnnotationQueryInput,
   CallResult,
   CatalogServiceList,
@@ -96,7 +96,7 @@ export interface BallastApi {
   facets(query: FacetQueryInput, signal?: AbortSignal): Promise<FacetCounts>;
   event(id: string, signal?: AbortSignal): Promise<Event>;
   context(id: string, window?: string, signal?: AbortSignal): Promise<ContextResult>;
-  annotations(query: AnnotationQueryInput, signal?: AbortSignal): Promise<{ annotations: Annotation[] }>;
+  annotations(query: AnnotationQueryInput, signal?: AbortSignal): Promise<AnnotationList>;
   services(signal?: AbortSignal): Promise<CatalogServiceList>;
   /** `href` as the server gives it on an event (`/v1/runbooks/<id>`). */
   runbook(href: string, signal?: AbortSignal): Promise<Runbook>;

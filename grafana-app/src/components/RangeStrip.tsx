@@ -14,12 +14,16 @@ interface Props {
   from: string;
   to: string;
   maxLanes?: number;
+  /** Events (and ranges begun before the window) the server reads at most; its default when unset. */
+  limit?: number;
 }
 
-export function RangeStrip({ api, filters, from, to, maxLanes = 8 }: Props) {
+export function RangeStrip({ api, filters, from, to, maxLanes = 8, limit }: Props) {
   const s = useStyles2(getStyles);
   const [ranges, setRanges] = useState<Annotation[] | Error>([]);
-  const key = JSON.stringify([filters.service, filters.environment, filters.source, filters.kind, from, to]);
+  // The server left the oldest out (more than `limit` in the window): say so rather than look complete.
+  const [truncated, setTruncated] = useState(false);
+  const key = JSON.stringify([filters.service, filters.environment, filters.source, filters.kind, from, to, limit]);
   useEffect(() => {
     const ac = new AbortController();
     api
@@ -31,18 +35,28 @@ export function RangeStrip({ api, filters, from, to, maxLanes = 8 }: Props) {
           kind: filters.kind as never,
           from,
           to,
+          limit,
         },
         ac.signal,
       )
       .then(
-        (r) => !ac.signal.aborted && setRanges(r.annotations.filter((a) => a.timeEnd !== undefined)),
+        (r) => {
+          if (ac.signal.aborted) return;
+          setRanges(r.annotations.filter((a) => a.timeEnd !== undefined));
+          setTruncated(r.truncated);
+        },
         (err: Error) => !ac.signal.aborted && setRanges(err),
       );
     return () => ac.abort();
     // `key` holds every input the request is built from.
   }, [api, key]);
   if (ranges instanceof Error) return <div className={s.muted}>Ranges could not be read: {ranges.message}</div>;
-  if (ranges.length === 0) return null;
+  const cut = truncated && (
+    <div className={s.muted} data-testid="ranges-truncated">
+      Older events in this window are not shown (more than the limit): narrow the time range or the filters.
+    </div>
+  );
+  if (ranges.length === 0) return cut || null;
   const start = Date.parse(from);
   const span = Math.max(1, Date.parse(to) - start);
   const pct = (t: number) => Math.max(0, Math.min(100, ((t - start) / span) * 100));
@@ -64,6 +78,7 @@ export function RangeStrip({ api, filters, from, to, maxLanes = 8 }: Props) {
         </div>
       ))}
       {ranges.length > maxLanes && <div className={s.muted}>and {ranges.length - maxLanes} more ranges</div>}
+      {cut}
     </section>
   );
 }

@@ -106,6 +106,16 @@ describe('BallastDataSource', () => {
     expect(titles).not.toContain('Sync search to 2.0.0');
   });
 
+  it('annotations: a warning on the frame when Ballast left the oldest out, none when all fitted', async () => {
+    const all = await ds().query(request([{ refId: 'Anno', queryType: 'annotations', service: 'checkout' }]));
+    expect((values(all.data[0], 'title') as string[]).length).toBeGreaterThan(1);
+    expect(all.data[0].meta?.notices).toBeUndefined();
+    const cut = await ds().query(request([{ refId: 'Anno', queryType: 'annotations', service: 'checkout', limit: 1 }]));
+    expect(cut.data[0].meta.notices).toEqual([
+      expect.objectContaining({ severity: 'warning', text: expect.stringContaining('more than 1 events') }),
+    ]);
+  });
+
   it('annotation filters by tag and source', async () => {
     const res = await ds().query(
       request([{ refId: 'Anno', queryType: 'annotations', tags: 'team:discovery', source: 'argocd' }]),

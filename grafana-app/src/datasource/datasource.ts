@@ -66,13 +66,14 @@ export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSo
         .map(async (raw) => {
           const q = this.interpolate(raw, request.scopedVars);
           if (q.queryType === 'annotations') {
-            const { annotations } = await this.api.annotations({
+            const limit = Math.min(q.limit ?? 1000, 5000);
+            const { annotations, truncated } = await this.api.annotations({
               ...annotationFilters(q),
               from,
               to,
-              limit: Math.min(q.limit ?? 1000, 5000),
+              limit,
             });
-            return annotationsFrame(annotations, q.refId);
+            return annotationsFrame(annotations, q.refId, { truncated, limit });
           }
           const page = await this.api.search({ ...searchFilters(q), from, to, limit: Math.min(q.limit ?? 100, 500) });
           return eventsFrame(page.events, q.refId, q.format ?? 'table');

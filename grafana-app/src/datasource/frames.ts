@@ -57,10 +57,28 @@ export function eventsFrame(events: Event[], refId: string, format: 'table' | 'l
 }
 
 /** Annotations in the frame shape Grafana turns into annotation events: regions where `timeEnd` is set. */
-export function annotationsFrame(annotations: Annotation[], refId: string): DataFrame {
+/**
+ * Annotations as the frame Grafana draws them from. `truncated` (Ballast left the oldest out: more events
+ * in the range, or ranges reaching into it, than `limit`) becomes a warning on the frame.
+ */
+export function annotationsFrame(
+  annotations: Annotation[],
+  refId: string,
+  cut?: { truncated: boolean; limit: number },
+): DataFrame {
   return createDataFrame({
     refId,
     name: 'annotations',
+    meta: cut?.truncated
+      ? {
+          notices: [
+            {
+              severity: 'warning',
+              text: `Ballast has more than ${cut.limit} events in this time range (or ranges begun before it): the oldest are not shown. Narrow the time range or the filters, or raise the query's limit (up to 5000).`,
+            },
+          ],
+        }
+      : undefined,
     fields: [
       { name: 'time', type: FieldType.time, values: annotations.map((a) => a.time) },
       { name: 'timeEnd', type: FieldType.time, values: annotations.map((a) => a.timeEnd ?? a.time) },

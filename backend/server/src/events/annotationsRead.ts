@@ -2,7 +2,7 @@
  * The annotations read: the events in a window and the ranges reaching into it, as rows of stored
  * forms (annotations.ts draws them). Rows come as arrays (db/arrayRows.ts), their columns by position.
  */
-import type { Annotation, Event } from '@ballast/contract';
+import type { AnnotationList, Event } from '@ballast/contract';
 import type { Knex } from 'knex';
 import { arrayRows } from '../db/arrayRows.js';
 import { toNumber, type Database } from '../db/knex.js';
@@ -138,26 +138,32 @@ function copiedEnd(r: Row): AnnotationRow {
   };
 }
 
+/** `rows` newest first by the time in column `at` (a stable sort: rows of one time keep their order). */
+const newestFirst = (rows: Row[], at: number): Row[] =>
+  [...rows].sort((a, b) => toNumber(b[at] as number | string) - toNumber(a[at] as number | string));
+
 /**
- * Annotations for a window, as JSON text: points in it, ranges overlapping it (begun before it, or
- * still open).
+ * Annotations for a window, as the JSON text of the answer: points in it, ranges overlapping it (begun
+ * before it, or still open), and whether either read had more than `limit` (the answer then leaves the
+ * oldest out).
  */
 export async function annotationsFor(
   db: Database,
   tenant: string,
   w: AnnotationWindow,
-): Promise<JsonText<Annotation[]>> {
+): Promise<JsonText<AnnotationList>> {
   const { knex, dialect } = db;
   const { placing } = w;
   // A tenant without mappings (as placing last saw them) has none for these services either.
   const mapped = placing?.sources.length === 0 ? false : await anyMapping(knex, tenant, w.service);
   const base = () => applyFilters(knex('events as e').where('e.tenant', tenant), knex, dialect, w, tenant, { mapped });
 
-  // Over `limit` events in the window, the newest are kept: a dashboard's right edge matters most.
+  // Over `limit` events in the window, the newest are kept: a dashboard's right edge matters most. One
+  // more is read to tell the answer that some were left out.
   const inWindowRead = base()
     .whereBetween('e.occurred_at', [w.from, w.to])
     .orderBy('e.occurred_at', 'desc')
-    .limit(w.limit)
+    .limit(w.limit + 1)
     .select(rowColumns(knex, 'e', placing));
   // Ranges and spans that reach into the window from before it, or out of it past its end: the start
   // event (where the filters apply) and the end event, wherever that lies.
@@ -179,9 +185,10 @@ export async function annotationsFor(
       .where('r.started_at', '<=', w.to)
       .where('r.started_at', '>=', w.from - LOOKBACK_MS)
       .where((o) => o.where('r.started_at', '<', w.from).orWhere('r.reach', '>', w.to))
-      // Over `limit`, those begun most recently (a sort of what the index range found).
+      // Over `limit`, those begun most recently (a sort of what the index range found); one more tells
+      // that some were left out.
       .orderBy('r.started_at', 'desc')
-      .limit(w.limit);
+      .limit(w.limit + 1);
   // With no filter but the service and nothing to place again, the range rows' copies are the answer;
   // otherwise the start's row in `events` is where the filters apply and its document may be needed.
   // The start's columns come first, the end's from WIDTH.
@@ -206,14 +213,20 @@ export async function annotationsFor(
   const reachingRead = copies ? arrayRows(db, copiesRead()) : fromEvents();
   // Side by side on PostgreSQL's pool (SQLite's one connection takes them in turn). Each read sees the
   // events committed when it runs; a range written in between is drawn on the next refresh.
-  const [inWindow, reachingFirst] = await Promise.all([arrayRows(db, inWindowRead), reachingRead]);
-  let reaching = reachingFirst;
+  const [windowFound, reachingFirst] = await Promise.all([arrayRows(db, inWindowRead), reachingRead]);
+  let reachingFound = reachingFirst;
   let endsCopied = copies;
   // A row without its copies was written by a server from before them (replicas upgrading one by one).
-  if (copies && reaching.some((r) => r[STORED] === null || (r[END_SEQ] !== null && r[END_ID] === null))) {
-    reaching = await fromEvents();
+  if (copies && reachingFound.some((r) => r[STORED] === null || (r[END_SEQ] !== null && r[END_ID] === null))) {
+    reachingFound = await fromEvents();
     endsCopied = false;
   }
+  // Each read took one row over `limit` where there was one: left out here, it tells the answer so. The
+  // reaching rows read by rowid (SQLite's copies) come in no order; the start's time is at TIME.
+  const windowCut = windowFound.length > w.limit;
+  const inWindow = windowCut ? windowFound.slice(0, w.limit) : windowFound;
+  const reachingCut = reachingFound.length > w.limit;
+  const reaching = reachingCut ? newestFirst(reachingFound, TIME).slice(0, w.limit) : reachingFound;
 
   const seen = new Set<string>();
   const rows: AnnotationRow[] = [];
@@ -234,5 +247,6 @@ export async function annotationsFor(
       rows.push(copiedEnd(r));
     }
   }
-  return JsonText.join('[', drawAnnotations(rows, w.from, w.to), ',', ']');
+  const truncated = windowCut || reachingCut;
+  return JsonText.join('{"annotations":[', drawAnnotations(rows, w.from, w.to), ',', `],"truncated":${truncated}}`);
 }

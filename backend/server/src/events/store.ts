@@ -1,6 +1,6 @@
 import type {
   Actor,
-  Annotation,
+  AnnotationList,
   ContextResult,
   Event,
   EventPage,
@@ -27,7 +27,7 @@ export interface TenantEventStore {
   search(query: SearchQuery, placing?: Placing): Promise<JsonText<EventPage>>;
   get(id: string): Promise<Event | null>;
   /** Points and paired ranges overlapping a window, for Grafana, as JSON text (from each event's stored form). */
-  annotations(window: AnnotationWindow): Promise<JsonText<Annotation[]>>;
+  annotations(window: AnnotationWindow): Promise<JsonText<AnnotationList>>;
   /** How many events of each value of some fields a search finds in a window. */
   facets(query: FacetQuery): Promise<FacetCounts>;
   /** Changes in the `windowMs` before the event started; null when there is no such event. */

@@ -1,4 +1,4 @@
-import type { Annotation, Event } from '@ballast/contract';
+import type { Event } from '@ballast/contract';
 import { ApiError } from '../http/errors.js';
 import type { RouteHandlers } from '../http/bindRoutes.js';
 import type { EventStore } from './store.js';
@@ -70,13 +70,12 @@ export function timelineRoutes(
     },
     annotations: {
       async handle({ auth, query }) {
-        const annotations = await store.forTenant(auth.tenant).annotations({
+        return store.forTenant(auth.tenant).annotations({
           ...query,
           placing: await placingFor(mappings, runbooks, auth.tenant),
           from: Date.parse(query.from),
           to: Date.parse(query.to),
         });
-        return annotations.within<{ annotations: Annotation[] }>('{"annotations":', '}');
       },
     },
     eventFacets: {
