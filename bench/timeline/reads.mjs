@@ -100,6 +100,7 @@ async function httpCell(ctx, slot, cell) {
       out.ranges = json.annotations.filter((a) => a.timeEnd !== undefined).length;
       out.open = json.annotations.filter((a) => a.open).length;
       out.straddling = json.annotations.filter((a) => a.time < from).length;
+      out.truncated = json.truncated; // what the answer itself says (absent before the server said it)
     }
     ctx.log(`${cell.label}: p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (n=${r.n})`);
     return out;

@@ -299,7 +299,7 @@ export function render({ meta, settings, results }) {
           : 'so some events of the window are left out of the answer';
     out.push(
       '',
-      `Incomplete answers: ${cut.map(([r, c]) => `${name[r.dialect]} \`${c.service}\` (${int(c.eventsInWindow)} events in the window)`).join(', ')}. The points-in-window query reads at most \`limit\` rows (default ${int(cut[0][1].limit)}), ${which}, and so are the ranges that begin among them.`,
+      `Incomplete answers: ${cut.map(([r, c]) => `${name[r.dialect]} \`${c.service}\` (${int(c.eventsInWindow)} events in the window${c.truncated === true ? ', the answer says `"truncated": true`' : c.truncated === false ? ', yet the answer says `"truncated": false`' : ''})`).join(', ')}. The points-in-window query reads at most \`limit\` rows (default ${int(cut[0][1].limit)}), ${which}, and so are the ranges that begin among them.`,
     );
   }
   const paged = ok.flatMap((r) => r.reads.annotations.filter((c) => c.paging).map((c) => [r, c]));
