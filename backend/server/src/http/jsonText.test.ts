@@ -30,13 +30,6 @@ describe('JsonText', () => {
     expect(new JsonText('{"a":1}').body()).toBe('{"a":1}');
   });
 
-  it('wraps a text without joining it', () => {
-    const inner = JsonText.join('[', items, ',', ']');
-    const outer = inner.within<{ list: unknown[] }>('{"list":', '}');
-    expect(outer.chunks.length).toBe(inner.chunks.length + 2);
-    expect(outer.parse().list).toHaveLength(400);
-  });
-
   it('writes an empty text as one empty chunk', () => {
     expect(JsonText.join('', [], '', '').chunks).toEqual(['']);
     expect(JsonText.join('[', [], ',', ']').text).toBe('[]');

@@ -39,11 +39,6 @@ export class JsonText<T> {
     return new JsonText<T>(chunks);
   }
 
-  /** This text inside `prefix` and `suffix`: e.g. a list as a member of an object. */
-  within<U>(prefix: string, suffix: string): JsonText<U> {
-    return new JsonText<U>([prefix, ...this.chunks, suffix]);
-  }
-
   /** The whole text as one string: for tests and small answers, not for sending large ones. */
   get text(): string {
     return this.chunks.join('');
