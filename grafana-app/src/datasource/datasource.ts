@@ -14,7 +14,7 @@ import {
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import { ballastApi, dataSourceApiBase, type BallastApi } from '../api/ballast';
-import { annotationsFrame, eventsFrame, splitList } from './frames';
+import { ANNOTATION_LIMIT_MAX, annotationsFrame, eventsFrame, splitList } from './frames';
 import { DEFAULT_QUERY, type BallastDataSourceOptions, type BallastQuery, type BallastVariableQuery } from './types';
 
 export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSourceOptions> {
@@ -66,7 +66,7 @@ export class BallastDataSource extends DataSourceApi<BallastQuery, BallastDataSo
         .map(async (raw) => {
           const q = this.interpolate(raw, request.scopedVars);
           if (q.queryType === 'annotations') {
-            const limit = Math.min(q.limit ?? 1000, 5000);
+            const limit = Math.min(q.limit ?? 1000, ANNOTATION_LIMIT_MAX);
             const { annotations, truncated } = await this.api.annotations({
               ...annotationFilters(q),
               from,

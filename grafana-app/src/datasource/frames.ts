@@ -57,6 +57,9 @@ export function eventsFrame(events: Event[], refId: string, format: 'table' | 'l
 }
 
 /** Annotations in the frame shape Grafana turns into annotation events: regions where `timeEnd` is set. */
+/** The most annotations one query may ask Ballast for (the API's own maximum of `limit`). */
+export const ANNOTATION_LIMIT_MAX = 5000;
+
 /**
  * Annotations as the frame Grafana draws them from. `truncated` (Ballast left the oldest out: more events
  * in the range, or ranges reaching into it, than `limit`) becomes a warning on the frame.
@@ -74,7 +77,7 @@ export function annotationsFrame(
           notices: [
             {
               severity: 'warning',
-              text: `Ballast has more than ${cut.limit} events in this time range (or ranges begun before it): the oldest are not shown. Narrow the time range or the filters, or raise the query's limit (up to 5000).`,
+              text: `Ballast has more than ${cut.limit} events in this time range (or ranges begun before it): the oldest are not shown. Narrow the time range or the filters, or raise the query's limit (up to ${ANNOTATION_LIMIT_MAX}).`,
             },
           ],
         }
