@@ -6,11 +6,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
-bash scripts/setup.sh
-
 export BALLAST_DATA_DIR="${BALLAST_DATA_DIR:-./data}"
 export BALLAST_PORT="${BALLAST_PORT:-4680}"
 export BALLAST_HOST="${BALLAST_HOST:-127.0.0.1}"
+# The preview host (the Grafana app in a page that plays Grafana's part) listens beside the API.
+export BALLAST_PREVIEW_PORT="${BALLAST_PREVIEW_PORT:-4690}"
+if [ "$BALLAST_PREVIEW_PORT" = "$BALLAST_PORT" ]; then
+  echo "BALLAST_PORT and BALLAST_PREVIEW_PORT are both $BALLAST_PORT: the API and the preview need a port each" >&2
+  exit 1
+fi
+
+bash scripts/setup.sh
+
 # Request logs would bury the instructions below; BALLAST_LOG_LEVEL=info shows them.
 export BALLAST_LOG_LEVEL="${BALLAST_LOG_LEVEL:-warn}"
 mkdir -p "$BALLAST_DATA_DIR"
@@ -29,7 +36,7 @@ preview=""
 trap 'kill -TERM $server $preview 2>/dev/null; wait $server $preview 2>/dev/null' EXIT INT TERM
 
 for _ in $(seq 1 100); do
-  curl -fsS "$BALLAST_URL/health/ready" >/dev/null 2>&1 && break
+  curl -fsS --max-time 2 "$BALLAST_URL/health/ready" >/dev/null 2>&1 && break
   kill -0 $server 2>/dev/null || { echo "the server stopped; see its output above" >&2; exit 1; }
   sleep 0.2
 done
@@ -49,9 +56,13 @@ preview_key() {
 }
 export BALLAST_PREVIEW_APP_KEY="$(preview_key preview-grafana-app-approver approver grafana-proxy)"
 export BALLAST_PREVIEW_DS_KEY="$(preview_key preview-grafana-datasource viewer)"
-export BALLAST_PREVIEW_PORT="${BALLAST_PREVIEW_PORT:-4690}"
 node grafana-app/preview/server.mjs &
 preview=$!
+for _ in $(seq 1 100); do
+  curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$BALLAST_PREVIEW_PORT/a/ballast-reliability-app/timeline" 2>/dev/null && break
+  kill -0 $preview 2>/dev/null || { echo "the preview host stopped; see its output above (BALLAST_PREVIEW_PORT picks another port)" >&2; exit 1; }
+  sleep 0.2
+done
 
 cat <<TXT
 
