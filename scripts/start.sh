@@ -35,11 +35,15 @@ server=$!
 preview=""
 trap 'kill -TERM $server $preview 2>/dev/null; wait $server $preview 2>/dev/null' EXIT INT TERM
 
-for _ in $(seq 1 100); do
-  curl -fsS --max-time 2 "$BALLAST_URL/health/ready" >/dev/null 2>&1 && break
-  kill -0 $server 2>/dev/null || { echo "the server stopped; see its output above" >&2; exit 1; }
-  sleep 0.2
-done
+# Waits (about 20 s at most) until $1 answers, and stops everything if process $2 exits first ($3 says why).
+wait_ready() {
+  for _ in $(seq 1 100); do
+    curl -fsS --max-time 2 -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$3" >&2; exit 1; }
+    sleep 0.2
+  done
+}
+wait_ready "$BALLAST_URL/health/ready" $server "the server stopped; see its output above"
 
 node backend/cli/dist/ballast.js demo seed
 
@@ -58,11 +62,8 @@ export BALLAST_PREVIEW_APP_KEY="$(preview_key preview-grafana-app-approver appro
 export BALLAST_PREVIEW_DS_KEY="$(preview_key preview-grafana-datasource viewer)"
 node grafana-app/preview/server.mjs &
 preview=$!
-for _ in $(seq 1 100); do
-  curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:$BALLAST_PREVIEW_PORT/a/ballast-reliability-app/timeline" 2>/dev/null && break
-  kill -0 $preview 2>/dev/null || { echo "the preview host stopped; see its output above (BALLAST_PREVIEW_PORT picks another port)" >&2; exit 1; }
-  sleep 0.2
-done
+wait_ready "http://127.0.0.1:$BALLAST_PREVIEW_PORT/a/ballast-reliability-app/timeline" $preview \
+  "the preview host stopped; see its output above (BALLAST_PREVIEW_PORT picks another port)"
 
 cat <<TXT
 
