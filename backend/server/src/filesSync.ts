@@ -8,7 +8,7 @@ import type { Config } from './config/config.js';
 import { readCatalogFolder } from './catalog/files.js';
 import { migrate, openDatabase } from './db/knex.js';
 import { buildApp, createLogger } from './http/app.js';
-import { readRunbookFolders } from './runbooks/folder.js';
+import { readRunbookFolders, runbookFolders } from './runbooks/folder.js';
 import { readSloFiles } from './slo/files.js';
 import { readProfileFolder } from './stabilize/profileFiles.js';
 
@@ -56,10 +56,11 @@ export function checkFiles(config: Config): FilesReport {
     read: slo?.specs.length ?? 0,
     problems: slo?.problems ?? [],
   });
-  const runbooks = readRunbookFolders(config.runbooksDirs);
+  const runbookDirs = runbookFolders(config.runbooksDirs);
+  const runbooks = readRunbookFolders(runbookDirs);
   parts.push({
     kind: 'runbooks',
-    dirs: config.runbooksDirs,
+    dirs: runbookDirs,
     read: runbooks.runbooks.length,
     problems: runbooks.problems.map(asProblem),
   });

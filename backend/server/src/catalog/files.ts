@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { ServiceName, ServiceSpec, type RunbookProblem } from '@ballast/contract';
+import { folderProblem } from '../folders.js';
 
 export const CatalogFileEntry = ServiceSpec.extend({ name: ServiceName });
 export type CatalogFileEntry = z.output<typeof CatalogFileEntry>;
@@ -43,8 +44,9 @@ function yamlFiles(dir: string): { file: string; mtimeMs: number; size: number }
   return out.sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
-/** Changes when a catalog file is added, removed or edited. */
+/** Changes when a catalog file is added, removed or edited, and when the folder goes missing or comes back. */
 export const catalogFolderSignature = (dir: string): string =>
+  `${folderProblem(resolve(dir)) ?? ''}\n` +
   yamlFiles(dir)
     .map((f) => `${f.file}\0${f.mtimeMs}\0${f.size}`)
     .join('\n');
@@ -53,6 +55,8 @@ export function readCatalogFolder(dir: string): CatalogFolderRead {
   const entries: CatalogFolderRead['entries'] = [];
   const problems: RunbookProblem[] = [];
   const seen = new Map<string, string>();
+  const unreadable = folderProblem(resolve(dir));
+  if (unreadable) problems.push({ path: dir, field: 'folder', message: unreadable });
   for (const { file } of yamlFiles(dir)) {
     const path = relative(process.cwd(), file) || file;
     let text: string;

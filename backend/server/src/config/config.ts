@@ -63,7 +63,10 @@ export const Config = z.strictObject({
   stabilizeProfilesDir: z.string().min(1).optional(),
   /** How often each replica ends stabilizes whose time is up (they are also over at read time, to the ms). */
   stabilizeSweepIntervalMs: z.coerce.number().int().min(100).default(5_000),
-  /** Runbook folders (relative to the working directory), comma-separated in the environment. */
+  /**
+   * Runbook folders (relative to the working directory), comma-separated in the environment; unset,
+   * `./runbooks` where it exists at start (runbooks/folder.ts).
+   */
   runbooksDirs: z
     .preprocess(
       (v) =>
@@ -75,7 +78,7 @@ export const Config = z.strictObject({
           : v,
       z.array(z.string().min(1)),
     )
-    .default(['./runbooks']),
+    .optional(),
   /** Catalog entries as YAML files (one or more documents each), reconciled into the default tenant. */
   catalogDir: z.string().min(1).optional(),
   /** How often the runbook folders (and the catalog folder) are checked for changed files; 0 reads them at start only. */

@@ -36,6 +36,7 @@ import { gateService } from '../gate/gateService.js';
 import { gateRoutes } from '../gate/routes.js';
 import { GateConfig } from '../gate/freezeWindows.js';
 import { runbookService } from '../runbooks/service.js';
+import { runbookFolders } from '../runbooks/folder.js';
 import { runbookRoutes } from '../runbooks/routes.js';
 import { catalogService, type CatalogServiceStore } from '../catalog/service.js';
 import { catalogRoutes } from '../catalog/routes.js';
@@ -110,7 +111,7 @@ export async function buildApp({ config, db, clock, logger }: AppOptions) {
     },
   );
   const runbooks = runbookService(db.knex, recordPolicyEvent, {
-    dirs: config.runbooksDirs ?? ['./runbooks'],
+    dirs: runbookFolders(config.runbooksDirs),
     fileTenant: DEFAULT_TENANT,
   });
   const onCall = onCallResolver(

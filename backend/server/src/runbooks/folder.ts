@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { RunbookProblem } from '@ballast/contract';
+import { folderProblem } from '../folders.js';
 import { parseRunbook, type ParsedRunbook } from './parse.js';
 
 export interface FileRunbook extends ParsedRunbook {
@@ -44,12 +45,32 @@ export function listRunbookFiles(dir: string): { file: string; mtimeMs: number; 
   return out.sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
-/** A fingerprint of a set of folders: changes when a runbook file is added, removed or edited. */
+/**
+ * A fingerprint of a set of folders: changes when a runbook file is added, removed or edited, and
+ * when a folder goes missing or comes back.
+ */
 export function foldersSignature(dirs: readonly string[]): string {
   return dirs
-    .flatMap((d) => listRunbookFiles(d))
-    .map((f) => `${f.file}\0${f.mtimeMs}\0${f.size}`)
+    .map(
+      (d) =>
+        `${d}\0${folderProblem(resolve(d)) ?? ''}\n` +
+        listRunbookFiles(d)
+          .map((f) => `${f.file}\0${f.mtimeMs}\0${f.size}`)
+          .join('\n'),
+    )
     .join('\n');
+}
+
+const DEFAULT_FOLDER = './runbooks';
+
+/**
+ * The folders to follow: those configured, else `./runbooks` where it exists when the server starts (a
+ * default that is not there is no folder to follow, not a problem). A configured folder that is missing
+ * is followed all the same: reported as a problem, and nothing is deleted until it is back.
+ */
+export function runbookFolders(configured: readonly string[] | undefined, cwd = process.cwd()): string[] {
+  if (configured) return [...configured];
+  return folderProblem(resolve(cwd, DEFAULT_FOLDER)) === undefined ? [DEFAULT_FOLDER] : [];
 }
 
 export function readRunbookFolders(dirs: readonly string[]): FolderRead {
@@ -58,6 +79,11 @@ export function readRunbookFolders(dirs: readonly string[]): FolderRead {
   const seen = new Map<string, string>();
   for (const dir of dirs) {
     const root = resolve(dir);
+    const unreadable = folderProblem(root);
+    if (unreadable) {
+      problems.push({ path: relative(process.cwd(), root) || root, field: 'folder', message: unreadable });
+      continue;
+    }
     for (const { file } of listRunbookFiles(root)) {
       const path = relative(process.cwd(), file) || file;
       let text: string;

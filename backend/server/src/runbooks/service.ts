@@ -94,6 +94,9 @@ export function runbookService(knex: Knex, recordEvent: PolicyRecorder, options:
    * registered through the API is not taken over.
    */
   async function syncFiles(): Promise<{ changed: number; problems: RunbookProblem[] }> {
+    // No folder to follow: the store's file runbooks stay as they are (a server started without the
+    // folders must not empty them for the replicas that have them).
+    if (options.dirs.length === 0) return { changed: 0, problems: [] };
     const read = readRunbookFolders(options.dirs);
     const found: RunbookProblem[] = [...read.problems];
     const tenant = options.fileTenant;

@@ -2,8 +2,9 @@
  * Stabilize profiles as code: one file per scope (YAML or JSON) in the folder named by
  * BALLAST_STABILIZE_PROFILES_DIR, reconciled into the default tenant by every replica when the folder
  * changes (as runbooks and catalog entries are, ADR 004). A file's profile is stored as a new version
- * only when it differs; a removed file's scope becomes editable through the API again. A bad file is
- * reported with its path and field, and the other files still load.
+ * only when it differs; a removed file's scope becomes editable through the API again (not when the
+ * whole folder is missing: folders.ts). A bad file is reported with its path and field, and the other
+ * files still load.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -11,6 +12,7 @@ import type { Knex } from 'knex';
 import { parse as parseYaml } from 'yaml';
 import { issuesToDetails, ProfileFile, type Actor, type ProfileSpec } from '@ballast/contract';
 import type { PolicyRecorder } from '../events/policyEvents.js';
+import { folderProblem } from '../folders.js';
 import { previewChanges, profileStore } from './profiles.js';
 
 export interface ProfileFileProblem {
@@ -49,11 +51,19 @@ function listFiles(dir: string): { file: string; mtimeMs: number; size: number }
     });
 }
 
-export function readProfileFolder(dir: string): { profiles: FileProfile[]; problems: ProfileFileProblem[] } {
+export function readProfileFolder(dir: string): {
+  profiles: FileProfile[];
+  problems: ProfileFileProblem[];
+  /** The folder itself could not be listed: no file's scope is released. */
+  unreadable?: boolean;
+} {
   const root = resolve(dir);
   const profiles: FileProfile[] = [];
   const problems: ProfileFileProblem[] = [];
   const seen = new Map<string, string>();
+  const unreadable = folderProblem(root);
+  if (unreadable)
+    return { profiles, problems: [{ path: dir, field: 'folder', message: unreadable }], unreadable: true };
   for (const { file } of listFiles(root)) {
     const path = relative(process.cwd(), file) || file;
     let doc: unknown;
@@ -130,6 +140,7 @@ export function profileFileSync(
             FILE_ACTOR,
           );
       }
+      if (read.unreadable) return;
       for (const p of await store.fileManaged())
         if (!wanted.has(`${p.service}\n${p.environment ?? ''}`)) await store.release(p.service, p.environment);
     });
@@ -141,9 +152,11 @@ export function profileFileSync(
     syncIfChanged(): Promise<boolean> {
       running ??= (async () => {
         if (!dir) return false;
-        const seen = listFiles(resolve(dir))
-          .map((f) => `${f.file}\0${f.mtimeMs}\0${f.size}`)
-          .join('\n');
+        const seen =
+          `${folderProblem(resolve(dir)) ?? ''}\n` +
+          listFiles(resolve(dir))
+            .map((f) => `${f.file}\0${f.mtimeMs}\0${f.size}`)
+            .join('\n');
         if (seen === signature) return false;
         await syncFiles();
         signature = seen;
