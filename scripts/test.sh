@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 start=$SECONDS
 failed=0
+# The stages' own logs and reports, removed when the script ends.
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 run() { stage "$@" || failed=1; }
 
 stage "setup" bash scripts/setup.sh || exit 1
@@ -25,9 +28,9 @@ install_unleash() {
 stage "unleash server" install_unleash || exit 1
 # The three static checks are single-threaded: they run side by side, each with its own log.
 checks() {
-  local dir name rc=0
+  local dir="$logs/checks" name rc=0
   local -A pid
-  dir=$(mktemp -d)
+  mkdir -p "$dir"
   yarn eslint . >"$dir/lint" 2>&1 &
   pid[lint]=$!
   yarn prettier --check . >"$dir/format" 2>&1 &
@@ -45,7 +48,7 @@ checks() {
 }
 run "lint, format, typecheck" checks
 
-report=$(mktemp -d)/vitest.json
+report=$logs/vitest.json
 run "tests (SQLite and PostgreSQL)" yarn vitest run --reporter=default --reporter=json --outputFile.json="$report"
 if [ -s "$report" ]; then
   node -e '
