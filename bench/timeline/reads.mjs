@@ -91,7 +91,16 @@ async function httpCell(ctx, slot, cell) {
   try {
     const r = await timeInClient(ctx, slot.url(), slot.headers, cell.path);
     const json = JSON.parse(r.text);
-    const out = { ...cell, n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes: r.bytes, paging: r.paging };
+    const out = {
+      ...cell,
+      n: r.n,
+      p50: r.p50,
+      p99: r.p99,
+      max: r.max,
+      bytes: r.bytes,
+      paging: r.paging,
+      warmup: r.warmup,
+    };
     if (cell.kind === 'annotations') out.firstText = r.text;
     if (json.events) out.returned = json.events.length;
     if (json.annotations) {

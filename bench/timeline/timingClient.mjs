@@ -50,7 +50,16 @@ try {
     before && after
       ? { refaults: after.refaults - before.refaults, majorFaults: after.majorFaults - before.majorFaults }
       : null;
-  out = { n: r.n, p50: r.p50, p99: r.p99, max: r.max, bytes: r.first.bytes, text: r.first.text, paging };
+  out = {
+    n: r.n,
+    p50: r.p50,
+    p99: r.p99,
+    max: r.max,
+    bytes: r.first.bytes,
+    text: r.first.text,
+    paging,
+    warmup: r.warmup,
+  };
 } catch (err) {
   out = { error: err.message, status: err.status ?? null, timedOut: err.timedOut === true };
 } finally {
