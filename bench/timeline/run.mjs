@@ -2,7 +2,7 @@
 // turn: starts the production entry point on a fresh store, loads a million realistic events through
 // `POST /v1/events`, times term searches against the naive design (a substring scan of the same rows),
 // filtered searches and annotations, shows where the slow ones spend their time, then measures stream
-// fan-out; writes the figures into docs/BENCHMARKS.md. Not part of the test suite; about 20–25 minutes.
+// fan-out; writes the figures into docs/BENCHMARKS.md. Not part of the test suite; about 25–30 minutes.
 //
 //   BENCH_TL_EVENTS (default 1000000)        BENCH_TL_ONLY=sqlite|postgres
 //   BENCH_TL_SEED_CONNECTIONS (default 3)    BENCH_TL_SUBSCRIBERS (default 50)
