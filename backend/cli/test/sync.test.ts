@@ -45,6 +45,18 @@ describe('ballast sync --check', () => {
     expect(bad.stderr).toContain('1 problem in the files');
     expect(existsSync(data) ? readdirSync(data) : []).toEqual([]); // no store was opened
   });
+
+  it('names a configured folder that is missing, and fails', async () => {
+    const missing = join(dir, 'not-mounted', 'runbooks');
+    const r = await runCli(['sync', '--check', '--runbooks-dir', missing, '--json'], {
+      BALLAST_DATA_DIR: join(dir, 'data'),
+    });
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { parts: { kind: string; problems: { file: string; message: string }[] }[] };
+    expect(report.parts.find((p) => p.kind === 'runbooks')!.problems).toEqual([
+      { file: missing, message: expect.stringMatching(/^folder: no such folder/) },
+    ]);
+  });
 });
 
 describe.each(DIALECTS)('ballast sync on %s', (dialect) => {

@@ -81,7 +81,7 @@ export function readRunbookFolders(dirs: readonly string[]): FolderRead {
     const root = resolve(dir);
     const unreadable = folderProblem(root);
     if (unreadable) {
-      problems.push({ path: relative(process.cwd(), root) || root, field: 'folder', message: unreadable });
+      problems.push({ path: dir, field: 'folder', message: unreadable });
       continue;
     }
     for (const { file } of listRunbookFiles(root)) {
