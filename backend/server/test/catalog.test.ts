@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BallastApiError, ServiceSpec } from '@ballast/contract';
-import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { DIALECTS, startTestServer, type TestServer, until } from './harness.js';
 import { anEvent } from './fixtures.js';
 import { onCallsBody, startPagerDutyStub, type PagerDutyStub } from './catalogPagerDutyStub.js';
 
@@ -181,16 +181,6 @@ describe.each(DIALECTS)('service catalog on %s', (dialect) => {
     ]);
   });
 });
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(DIALECTS)('catalog files on %s', (dialect) => {
   let server: TestServer;

@@ -108,3 +108,14 @@ export async function startTestServer(dialect: TestDialect, overrides: ConfigInp
     },
   };
 }
+
+/** Reads until `ok` holds (every 50 ms), failing with the last value read after `ms`. */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

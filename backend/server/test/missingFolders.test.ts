@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@ballast/contract';
 import { runbookFolders } from '../src/runbooks/folder.js';
 import { startServer } from '../src/server.js';
-import { DIALECTS, startTestServer, testConfig, type TestServer } from './harness.js';
+import { DIALECTS, startTestServer, testConfig, type TestServer, until } from './harness.js';
 
 const RUNBOOK = `---
 id: disk-full
@@ -30,16 +30,6 @@ d
 ## Mitigation
 x
 `;
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the default runbook folder', () => {
   it('is ./runbooks where it exists, and no folder where it does not; configured folders are kept as given', () => {

@@ -7,23 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BallastApiError, Event, RunbookPut } from '@ballast/contract';
-import { DIALECTS, startTestServer, type TestServer } from './harness.js';
+import { DIALECTS, startTestServer, type TestServer, until } from './harness.js';
 import { pairAnnotations } from '../src/events/annotations.js';
 import { anEvent } from './fixtures.js';
 
 const SECTIONS = '## Meaning\nm\n\n## Impact\ni\n\n## Diagnosis\nd\n\n## Mitigation\nx\n';
 
 const file = (fm: string, body = SECTIONS) => `---\n${fm}\n---\n${body}`;
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const apiRunbook = (id: string, extra: Partial<RunbookPut['frontmatter']> = {}): RunbookPut => ({
   frontmatter: { id, title: `API ${id}`, ...extra },
