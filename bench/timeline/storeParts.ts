@@ -5,7 +5,7 @@
 export { AnnotationQuery, SearchQuery } from '@ballast/contract';
 export { openDatabase } from '../../backend/server/src/db/knex.js';
 export { createKnexEventStore, systemClock } from '../../backend/server/src/events/knexEventStore.js';
-export { postgresTsQuery, queryTerms, sqliteMatch } from '../../backend/server/src/events/fullText.js';
+export { postgresTsQuery, queryTerms, sqliteMatchSql } from '../../backend/server/src/events/fullText.js';
 export { mappingService } from '../../backend/server/src/mappings/mappings.js';
 export { runbookService } from '../../backend/server/src/runbooks/service.js';
 export { placingFor } from '../../backend/server/src/events/placing.js';

@@ -241,6 +241,56 @@ describe.each(DIALECTS)('event store on %s', (dialect) => {
     });
   });
 
+  // On SQLite a term is matched as the words it begins when it begins at most 64 (looked up in
+  // search_terms), else as a prefix; both must find what a prefix finds, on either dialect.
+  it('finds every word a term begins, whether it begins one, a dozen or over 64 words', async () => {
+    const at = Date.parse('2026-09-01T00:00:00Z');
+    const word = (i: number) => `prefword${i}x`;
+    const all = Array.from({ length: 70 }, (_, i) => i);
+    // Two batches, so that the words of the second are found beside words already stored.
+    for (const part of [all.slice(0, 35), all.slice(35)])
+      await ingest({
+        body: {
+          events: part.map((i) =>
+            anEvent({
+              occurredAt: new Date(at + i * 1000).toISOString(),
+              service: 'prefix-svc',
+              title: `Changed ${word(i)} on prefix-svc`,
+              description: i === 7 ? 'Überweisung fehlgeschlagen' : undefined,
+            }),
+          ),
+        },
+      });
+    const found = async (q: string) =>
+      (await search({ q, limit: 100 })).events
+        .map((e) => Number(/prefword(\d+)x/.exec(e.title)![1]))
+        .sort((a, b) => a - b);
+    expect(await found('prefword')).toEqual(all); // 70 words
+    expect(await found('prefword1')).toEqual([1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(await found('prefword12x')).toEqual([12]);
+    expect(await found('PREFWORD6 prefix')).toEqual([6, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69]);
+    expect(await found('prefword6 prefwordnone')).toEqual([]);
+    expect(await found('überweis')).toEqual([7]);
+    expect(await found('ÜBERWEISUNG fehl')).toEqual([7]);
+    // The same terms filter the live stream's catch-up and the facet counts (filters.ts).
+    const facets = await server.fetch(
+      '/v1/events/facets?q=prefword1&from=2026-09-01T00:00:00Z&to=2026-09-02T00:00:00Z',
+    );
+    expect(((await facets.json()) as { total: number }).total).toBe(11);
+    if (dialect === 'sqlite') {
+      // Every word the full-text index holds is in search_terms, which a search expands terms into.
+      const db = openStore(server.store);
+      try {
+        await db.raw('CREATE VIRTUAL TABLE temp.indexed USING fts5vocab(main, events_fts, row)');
+        const missing = await db.raw('SELECT term FROM temp.indexed EXCEPT SELECT term FROM search_terms');
+        expect(missing).toEqual([]);
+        expect(await db('search_terms').where('term', 'like', 'prefword%').count({ n: '*' })).toEqual([{ n: 70 }]);
+      } finally {
+        await db.destroy();
+      }
+    }
+  });
+
   it('pages with a cursor pinned to a snapshot, stable while others insert', async () => {
     const svc = 'paging-svc';
     await ingest({

@@ -433,6 +433,22 @@ const migrations: Migration[] = [
       });
     },
   },
+  {
+    name: '017_search_terms',
+    async up(knex, dialect) {
+      // SQLite: every word the full-text index holds, so that a search turns a term into the words
+      // it begins (fullText.ts, sqliteMatchSql). Filled here from the index itself; the write path
+      // adds each event's words with it. PostgreSQL's GIN index matches prefixes without one.
+      if (dialect !== 'sqlite') return;
+      await knex.raw('CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID');
+      await knex.raw('CREATE VIRTUAL TABLE temp.events_fts_words USING fts5vocab(main, events_fts, row)');
+      await knex.raw('INSERT INTO search_terms (term) SELECT term FROM temp.events_fts_words');
+      await knex.raw('DROP TABLE temp.events_fts_words');
+    },
+    async down(knex, dialect) {
+      if (dialect === 'sqlite') await knex.raw('DROP TABLE IF EXISTS search_terms');
+    },
+  },
 ];
 
 export function migrationSource(dialect: Dialect): Knex.MigrationSource<Migration> {

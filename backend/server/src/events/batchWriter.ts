@@ -219,6 +219,7 @@ interface SqliteWrites {
   event: Statement;
   span: Statement;
   fts: Statement;
+  word: Statement;
   tag: Statement;
   head: Statement;
 }
@@ -260,6 +261,7 @@ function writesOf(conn: SqliteDatabase): SqliteWrites {
         `INSERT INTO event_ranges (${RANGE_COLUMNS}) VALUES (?, NULL, ?, ?, ?, NULL, ?, ?, ?, NULL, NULL, ?, ?, NULL, NULL)`,
       ),
       fts: conn.prepare('INSERT INTO events_fts (rowid, body) VALUES (?, ?)'),
+      word: conn.prepare('INSERT OR IGNORE INTO search_terms (term) VALUES (?)'),
       tag: conn.prepare('INSERT INTO event_tags (tenant, seq, k, v) VALUES (?, ?, ?, ?)'),
       head: conn.prepare('UPDATE chain_heads SET seq = ?, hash = ? WHERE tenant = ?'),
     };
@@ -306,6 +308,10 @@ async function writeSqlite(trx: Knex.Transaction, batch: PreparedBatch, { events
       w.span.run(tenant, e.service, e.seq, e.occurredAt, e.endedAt, e.endedAt, e.id, e.annotation, e.runbookInputs);
     }
   }
+  // Every word the index now holds, once per batch (search_terms: what a search expands a term into).
+  const words = new Set<string>();
+  for (const e of events) for (const word of e.searchText.split(' ')) if (word) words.add(word);
+  for (const word of words) w.word.run(word);
   w.head.run(head.seq, head.hash, tenant);
 }
 

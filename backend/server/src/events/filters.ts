@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Event, EventFilters } from '@ballast/contract';
 import type { Dialect } from '../db/knex.js';
-import { postgresTsQuery, queryTerms, searchText, sqliteMatch } from './fullText.js';
+import { postgresTsQuery, queryTerms, searchText, sqliteMatchSql } from './fullText.js';
 
 /**
  * Sender ids (`sourceRefs`) are indexed beside tags under keys that tags cannot have (tag keys hold no
@@ -62,7 +62,7 @@ export function applyFilters(
   const terms = f.q ? queryTerms(f.q) : [];
   if (terms.length > 0) {
     if (dialect === 'sqlite') {
-      qb.whereRaw('e.rid in (select rowid from events_fts where events_fts match ?)', [sqliteMatch(terms)]);
+      qb.whereRaw('e.rid in (select rowid from events_fts where events_fts match ?)', [sqliteMatchSql(knex, terms)]);
     } else {
       qb.whereRaw("e.search @@ to_tsquery('simple', ?)", [postgresTsQuery(terms)]);
     }

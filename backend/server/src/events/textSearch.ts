@@ -3,7 +3,7 @@ import type { Event, SearchQuery } from '@ballast/contract';
 import { toNumber } from '../db/knex.js';
 import type { Cursor } from './cursor.js';
 import { applyFilters, matchesText } from './filters.js';
-import { sqliteMatch } from './fullText.js';
+import { sqliteMatchSql } from './fullText.js';
 import { bucketRowids } from './timeRowid.js';
 
 /** A page's bounds on the timeline: the time range asked for, and where the previous page ended. */
@@ -72,7 +72,7 @@ export async function searchSqliteText(
     ).select(SEARCH_COLUMNS);
   const page = knex('events_fts as f')
     .joinRaw('CROSS JOIN events AS e ON e.rid = f.rowid')
-    .whereRaw('f.events_fts MATCH ?', [sqliteMatch(terms)]);
+    .whereRaw('f.events_fts MATCH ?', [sqliteMatchSql(knex, terms)]);
   if (bounds.from !== undefined) page.where('f.rowid', '>=', bucketRowids(bounds.from).first);
   if (upper !== Infinity) page.where('f.rowid', '<=', bucketRowids(upper).last);
   const rows: SearchRow[] = await filtered(page).orderBy('f.rowid', 'desc').limit(limit);
