@@ -49,6 +49,7 @@ function statementKind(sql) {
     return 'insert events + event_tags, update chain head (one statement)';
   if (/^select .* from events/.test(s)) return 'dedupe lookup';
   if (/^insert into events_fts/.test(s)) return 'insert events_fts';
+  if (/^insert or ignore into search_terms/.test(s)) return 'insert search_terms (each distinct word)';
   if (/^insert into events/.test(s)) return 'insert events';
   if (/^insert into event_tags/.test(s)) return 'insert event_tags';
   return 'other';
@@ -81,7 +82,12 @@ db.knex.on('query-error', (_err, q) => done(null, q));
 
 // On SQLite the store inserts rows through better-sqlite3 statements of its own, which knex does not
 // report: their run() is timed here the same way (knex's own statements are left to knex's events).
-const ownStatements = new Set(['insert events', 'insert events_fts', 'insert event_tags']);
+const ownStatements = new Set([
+  'insert events',
+  'insert events_fts',
+  'insert search_terms (each distinct word)',
+  'insert event_tags',
+]);
 async function timeSqliteStatements() {
   const conn = await db.knex.client.acquireConnection();
   try {
