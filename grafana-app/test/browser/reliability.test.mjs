@@ -342,9 +342,11 @@ describe('runbooks', () => {
     await page.getByLabel('Search runbooks').fill('');
     await page.getByLabel('Service').fill('checkout');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="runbook-row"]')].every((r) => !r.textContent.includes('PSP')),
-    );
+    // The list empties while the new search runs: wait for rows, none of them the PSP's.
+    await page.waitForFunction(() => {
+      const shown = [...document.querySelectorAll('[data-testid="runbook-row"]')];
+      return shown.length > 0 && shown.every((r) => !r.textContent.includes('PSP'));
+    });
     const rows = await page.getByTestId('runbook-row').allInnerTexts();
     assert.ok(rows[0].includes('Checkout answers with errors'), rows.join('\n'));
     await page.close();
